@@ -1,0 +1,442 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The BPF loader; see bpfload.h.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "bpfload.h"
+#include "catalog.h"
+#include "log.h"
+#include "tracee.skel.h"
+
+#define TRACEFS "/sys/kernel/tracing"
+#define TRACEFS_MAGIC 0x74726163
+#define DEFAULT_RINGBUF (8u << 20)
+#define DEFAULT_WAKEUP (256u << 10)
+
+struct Bpf {
+        struct bpf_object *obj;
+        struct ring_buffer *rb;
+        int fd_settings, fd_evcfg, fd_sysdesc, fd_stats;
+        int fd_f_pid, fd_f_comm, fd_f_uid, fd_f_mntns, fd_f_pidns;
+        struct tr_settings settings;
+        /* per syscall number: the enter and exit links, NULL when detached */
+        struct bpf_link *enter[TR_MAX_SYSCALL];
+        struct bpf_link *exit[TR_MAX_SYSCALL];
+        struct bpf_link *sched[3];
+        unsigned attached;
+        int (*on_record)(void *userdata, const void *rec, size_t len);
+        void *userdata;
+};
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+        char *buf = NULL;
+        size_t n;
+
+        if (level == LIBBPF_DEBUG && log_get_max_level() < LOG_DEBUG)
+                return 0;
+        if (vasprintf(&buf, fmt, ap) < 0)
+                return 0;
+        n = strlen(buf);
+        while (n > 0 && buf[n - 1] == '\n')
+                buf[--n] = 0;
+        /* verifier logs are long: write them whole */
+        if (n > 1000)
+                fprintf(stderr, "%s\n", buf);
+        else
+                log_full_errno(level == LIBBPF_WARN ? LOG_WARNING : LOG_DEBUG, 0, "%s", buf);
+        free(buf);
+        return 0;
+}
+
+int tracefs_ensure(void)
+{
+        struct statfs sf;
+
+        if (statfs(TRACEFS, &sf) == 0 && sf.f_type == TRACEFS_MAGIC)
+                return 0;
+        if (mount("tracefs", TRACEFS, "tracefs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+                return -errno;
+        log_debug("mounted tracefs on " TRACEFS);
+        return 0;
+}
+
+bool bpf_event_available(const char *tp)
+{
+        char path[256];
+
+        snprintf(path, sizeof(path), TRACEFS "/events/syscalls/sys_enter_%s", tp);
+        return access(path, F_OK) == 0;
+}
+
+static int map_fd_checked(Bpf *b, const char *source, const char *name, size_t value_size, int *ret_fd)
+{
+        struct bpf_map *m = bpf_object__find_map_by_name(b->obj, name);
+
+        if (!m)
+                return log_error_errno(SYNTHETIC_ERRNO(EINVAL),
+                                       "BPF object %s does not match this agent: it has no map '%s' "
+                                       "(built from another version of Tracee?)", source, name);
+        if (value_size && bpf_map__value_size(m) != value_size)
+                return log_error_errno(SYNTHETIC_ERRNO(EINVAL),
+                                       "BPF object %s does not match this agent: map '%s' has %u-byte values, "
+                                       "this agent expects %zu (built from another version of Tracee?)",
+                                       source, name, bpf_map__value_size(m), value_size);
+        if (ret_fd)
+                *ret_fd = bpf_map__fd(m);
+        return 0;
+}
+
+static int ring_cb(void *ctx, void *data, size_t size)
+{
+        Bpf *b = ctx;
+
+        return b->on_record ? b->on_record(b->userdata, data, size) : 0;
+}
+
+static int check_object(Bpf *b, const char *source)
+{
+        static const char *const progs[] = {
+                "tr_sys_enter", "tr_sys_exit", "tr_sched_fork", "tr_sched_exec", "tr_sched_exit",
+        };
+        size_t n;
+        const EventDef *all = catalog_all(&n);
+
+        for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++)
+                if (!bpf_object__find_program_by_name(b->obj, progs[i]))
+                        return log_error_errno(SYNTHETIC_ERRNO(EINVAL),
+                                               "BPF object %s does not match this agent: it has no program '%s'",
+                                               source, progs[i]);
+        for (size_t i = 0; i < n; i++) {
+                char name[64];
+
+                if (!catalog_is_syscall(&all[i]))
+                        continue;
+                snprintf(name, sizeof(name), "tp_enter_%s", all[i].tracepoint);
+                if (!bpf_object__find_program_by_name(b->obj, name))
+                        return log_error_errno(SYNTHETIC_ERRNO(EINVAL),
+                                               "BPF object %s does not match this agent: it has no program '%s'",
+                                               source, name);
+        }
+        if (!bpf_object__find_map_by_name(b->obj, "tr_events"))
+                return log_error_errno(SYNTHETIC_ERRNO(EINVAL),
+                                       "BPF object %s does not match this agent: it has no map 'tr_events'", source);
+        return 0;
+}
+
+int bpf_new(const BpfOptions *o, Bpf **ret)
+{
+        LIBBPF_OPTS(bpf_object_open_opts, oo);
+        const char *source = o->bpf_object ? o->bpf_object : "(built in)";
+        struct bpf_map *events;
+        uint64_t rbsize = o->ringbuf_size ? o->ringbuf_size : DEFAULT_RINGBUF;
+        size_t n;
+        const EventDef *all = catalog_all(&n);
+        uint32_t zero = 0;
+        Bpf *b;
+        int r;
+
+        libbpf_set_print(libbpf_print);
+        if (rbsize < 4096 || (rbsize & (rbsize - 1)))
+                return log_error_errno(SYNTHETIC_ERRNO(EINVAL),
+                                       "ring buffer size %llu is not a power of two of at least 4096 bytes",
+                                       (unsigned long long) rbsize);
+        if (o->btf_file) {
+                if (access(o->btf_file, R_OK) < 0)
+                        return log_error_errno(errno, "cannot read BTF file %s: %m", o->btf_file);
+                oo.btf_custom_path = o->btf_file;
+        } else if (access("/sys/kernel/btf/vmlinux", R_OK) < 0)
+                return log_error_errno(SYNTHETIC_ERRNO(ENOENT),
+                                       "this kernel has no BTF (/sys/kernel/btf/vmlinux is missing): "
+                                       "give a BTF file for it with btf_file= or --btf-file");
+
+        r = tracefs_ensure();
+        if (r < 0)
+                return log_error_errno(r, "tracefs is not mounted on " TRACEFS " and mounting it failed: %m");
+
+        b = calloc(1, sizeof(*b));
+        if (!b)
+                return -ENOMEM;
+        b->on_record = o->on_record;
+        b->userdata = o->userdata;
+
+        oo.object_name = "tracee";
+        if (o->bpf_object)
+                b->obj = bpf_object__open_file(o->bpf_object, &oo);
+        else {
+                size_t sz;
+                const void *bytes = tracee__elf_bytes(&sz);
+
+                b->obj = bpf_object__open_mem(bytes, sz, &oo);
+        }
+        if (!b->obj) {
+                r = -errno;
+                log_error_errno(r, "cannot open BPF object %s: %m", source);
+                goto fail;
+        }
+        r = check_object(b, source);
+        if (r < 0)
+                goto fail;
+        events = bpf_object__find_map_by_name(b->obj, "tr_events");
+        r = bpf_map__set_max_entries(events, (uint32_t) rbsize);
+        if (r < 0) {
+                log_error_errno(r, "cannot size the ring buffer to %llu bytes: %m", (unsigned long long) rbsize);
+                goto fail;
+        }
+        r = bpf_object__load(b->obj);
+        if (r < 0) {
+                if (r == -EPERM)
+                        log_error_errno(r, "loading the BPF programs was refused: %m "
+                                        "(Tracee needs root, or CAP_BPF, CAP_PERFMON and CAP_SYS_RESOURCE)");
+                else if (r == -EACCES || r == -EINVAL)
+                        log_error_errno(r, "the kernel's verifier rejected BPF object %s (log above): %m", source);
+                else
+                        log_error_errno(r, "cannot load BPF object %s into this kernel: %m", source);
+                goto fail;
+        }
+        if ((r = map_fd_checked(b, source, "tr_settings", sizeof(struct tr_settings), &b->fd_settings)) < 0 ||
+            (r = map_fd_checked(b, source, "tr_evcfg", sizeof(struct tr_evcfg), &b->fd_evcfg)) < 0 ||
+            (r = map_fd_checked(b, source, "tr_sysdesc", sizeof(struct tr_sysdesc), &b->fd_sysdesc)) < 0 ||
+            (r = map_fd_checked(b, source, "tr_stats", sizeof(uint64_t), &b->fd_stats)) < 0 ||
+            (r = map_fd_checked(b, source, "tr_f_pid", 1, &b->fd_f_pid)) < 0 ||
+            (r = map_fd_checked(b, source, "tr_f_comm", 1, &b->fd_f_comm)) < 0 ||
+            (r = map_fd_checked(b, source, "tr_f_uid", 1, &b->fd_f_uid)) < 0 ||
+            (r = map_fd_checked(b, source, "tr_f_mntns", 1, &b->fd_f_mntns)) < 0 ||
+            (r = map_fd_checked(b, source, "tr_f_pidns", 1, &b->fd_f_pidns)) < 0)
+                goto fail;
+
+        for (size_t i = 0; i < n; i++) {
+                struct tr_sysdesc d;
+                uint32_t k = all[i].id;
+
+                if (!catalog_sysdesc(&all[i], &d))
+                        continue;
+                if (bpf_map_update_elem(b->fd_sysdesc, &k, &d, BPF_ANY) < 0) {
+                        r = log_error_errno(errno, "cannot write the capture table: %m");
+                        goto fail;
+                }
+        }
+        b->settings.self_tgid = getpid();
+        b->settings.wakeup_bytes = o->wakeup_bytes ? o->wakeup_bytes : DEFAULT_WAKEUP;
+        if (b->settings.wakeup_bytes > rbsize / 4)
+                b->settings.wakeup_bytes = rbsize / 4;
+        b->settings.strarr_max_count = TR_STRARR_MAX_COUNT;
+        b->settings.flags = o->exec_env ? TR_SET_EXEC_ENV : 0;
+        if (bpf_map_update_elem(b->fd_settings, &zero, &b->settings, BPF_ANY) < 0) {
+                r = log_error_errno(errno, "cannot write the BPF settings: %m");
+                goto fail;
+        }
+
+        b->rb = ring_buffer__new(bpf_map__fd(events), ring_cb, b, NULL);
+        if (!b->rb) {
+                r = log_error_errno(errno, "cannot set up the ring buffer: %m");
+                goto fail;
+        }
+        *ret = b;
+        return 0;
+fail:
+        bpf_free(b);
+        return r < 0 ? r : -EINVAL;
+}
+
+Bpf *bpf_free(Bpf *b)
+{
+        if (!b)
+                return NULL;
+        for (unsigned i = 0; i < TR_MAX_SYSCALL; i++) {
+                bpf_link__destroy(b->enter[i]);
+                bpf_link__destroy(b->exit[i]);
+        }
+        for (unsigned i = 0; i < 3; i++)
+                bpf_link__destroy(b->sched[i]);
+        ring_buffer__free(b->rb);
+        bpf_object__close(b->obj);
+        free(b);
+        return NULL;
+}
+
+static int attach_sched(Bpf *b, unsigned slot, const char *prog)
+{
+        struct bpf_program *p = bpf_object__find_program_by_name(b->obj, prog);
+
+        if (b->sched[slot])
+                return 0;
+        b->sched[slot] = bpf_program__attach(p);
+        if (!b->sched[slot])
+                return log_error_errno(errno, "cannot attach %s: %m", prog);
+        b->attached++;
+        return 0;
+}
+
+static int attach_syscall(Bpf *b, const EventDef *e)
+{
+        char name[64], tp[64];
+        struct bpf_program *pe, *px;
+
+        if (b->enter[e->id])
+                return 0;
+        snprintf(name, sizeof(name), "tp_exit_%s", e->tracepoint);
+        px = bpf_object__find_program_by_name(b->obj, name);
+        snprintf(name, sizeof(name), "tp_enter_%s", e->tracepoint);
+        pe = bpf_object__find_program_by_name(b->obj, name);
+        if (!pe || !px)
+                return -ENOENT;
+        /* exit first, so that no entry is saved without its exit being watched */
+        snprintf(tp, sizeof(tp), "sys_exit_%s", e->tracepoint);
+        b->exit[e->id] = bpf_program__attach_tracepoint(px, "syscalls", tp);
+        if (!b->exit[e->id])
+                return log_error_errno(errno, "cannot attach tracepoint syscalls:%s: %m", tp);
+        snprintf(tp, sizeof(tp), "sys_enter_%s", e->tracepoint);
+        b->enter[e->id] = bpf_program__attach_tracepoint(pe, "syscalls", tp);
+        if (!b->enter[e->id]) {
+                int r = -errno;
+
+                bpf_link__destroy(b->exit[e->id]);
+                b->exit[e->id] = NULL;
+                return log_error_errno(r, "cannot attach tracepoint syscalls:%s: %m", tp);
+        }
+        b->attached += 2;
+        return 0;
+}
+
+static void detach_syscall(Bpf *b, uint32_t id)
+{
+        if (!b->enter[id])
+                return;
+        bpf_link__destroy(b->enter[id]);
+        b->enter[id] = NULL;
+        bpf_link__destroy(b->exit[id]);
+        b->exit[id] = NULL;
+        b->attached -= 2;
+}
+
+int bpf_set_events(Bpf *b, const EventWant *wants, uint32_t *ret_unavailable, unsigned max,
+                   unsigned *ret_n_unavailable)
+{
+        size_t n;
+        const EventDef *all = catalog_all(&n);
+        unsigned nun = 0;
+        int r;
+
+        for (size_t i = 0; i < n; i++) {
+                const EventDef *e = &all[i];
+                struct tr_evcfg cfg = {};
+                uint32_t k = e->id;
+                bool on = wants[e->id].on;
+
+                if (on) {
+                        cfg = wants[e->id].cfg;
+                        cfg.flags |= TR_EVCFG_ON;
+                }
+                /* The process table needs the sched events whatever is asked for. */
+                if (!catalog_is_syscall(e))
+                        cfg.flags |= TR_EVCFG_ON;
+                if (catalog_is_syscall(e) && on && !bpf_event_available(e->tracepoint)) {
+                        if (nun < max && ret_unavailable)
+                                ret_unavailable[nun] = e->id;
+                        nun++;
+                        continue;
+                }
+                if (bpf_map_update_elem(b->fd_evcfg, &k, &cfg, BPF_ANY) < 0)
+                        return log_error_errno(errno, "cannot update the event table: %m");
+                if (!catalog_is_syscall(e))
+                        continue;
+                if (on) {
+                        r = attach_syscall(b, e);
+                        if (r < 0)
+                                return r;
+                } else
+                        detach_syscall(b, e->id);
+        }
+        if ((r = attach_sched(b, 0, "tr_sched_fork")) < 0 || (r = attach_sched(b, 1, "tr_sched_exec")) < 0 ||
+            (r = attach_sched(b, 2, "tr_sched_exit")) < 0)
+                return r;
+        if (ret_n_unavailable)
+                *ret_n_unavailable = nun;
+        return 0;
+}
+
+static int fill_set(int fd, const void *keys, size_t keysz, unsigned n)
+{
+        uint8_t one = 1;
+        uint8_t key[64], next[64];
+
+        /* clear, then fill */
+        while (bpf_map_get_next_key(fd, NULL, next) == 0)
+                if (bpf_map_delete_elem(fd, next) < 0)
+                        return -errno;
+        for (unsigned i = 0; i < n; i++) {
+                memcpy(key, (const uint8_t *) keys + i * keysz, keysz);
+                if (bpf_map_update_elem(fd, key, &one, BPF_ANY) < 0)
+                        return -errno;
+        }
+        return 0;
+}
+
+int bpf_set_filter(Bpf *b, const KernelFilter *f)
+{
+        uint32_t zero = 0;
+        int r;
+
+        if ((r = fill_set(b->fd_f_pid, f->pids, sizeof(uint32_t), f->n_pids)) < 0 ||
+            (r = fill_set(b->fd_f_uid, f->uids, sizeof(uint32_t), f->n_uids)) < 0 ||
+            (r = fill_set(b->fd_f_comm, f->comms, TR_COMM_LEN, f->n_comms)) < 0 ||
+            (r = fill_set(b->fd_f_mntns, f->mntns, sizeof(uint32_t), f->n_mntns)) < 0 ||
+            (r = fill_set(b->fd_f_pidns, f->pidns, sizeof(uint32_t), f->n_pidns)) < 0)
+                return log_error_errno(r, "cannot write the kernel filters: %m");
+        b->settings.filter_flags = f->flags;
+        if (bpf_map_update_elem(b->fd_settings, &zero, &b->settings, BPF_ANY) < 0)
+                return log_error_errno(errno, "cannot write the BPF settings: %m");
+        return 0;
+}
+
+int bpf_epoll_fd(Bpf *b)
+{
+        return ring_buffer__epoll_fd(b->rb);
+}
+
+int bpf_consume(Bpf *b)
+{
+        return ring_buffer__consume(b->rb);
+}
+
+unsigned bpf_attached_count(Bpf *b)
+{
+        return b->attached;
+}
+
+int bpf_get_stats(Bpf *b, BpfStats *ret)
+{
+        int ncpu = libbpf_num_possible_cpus();
+        uint64_t sums[TR_STAT_MAX] = {};
+        uint64_t *vals;
+
+        if (ncpu <= 0)
+                return ncpu < 0 ? ncpu : -EINVAL;
+        vals = calloc(ncpu, sizeof(uint64_t));
+        if (!vals)
+                return -ENOMEM;
+        for (uint32_t k = 0; k < TR_STAT_MAX; k++) {
+                if (bpf_map_lookup_elem(b->fd_stats, &k, vals) < 0)
+                        continue;
+                for (int c = 0; c < ncpu; c++)
+                        sums[k] += vals[c];
+        }
+        free(vals);
+        ret->lost = sums[TR_STAT_LOST];
+        ret->submitted = sums[TR_STAT_SUBMITTED];
+        ret->filtered = sums[TR_STAT_FILTERED];
+        ret->pending_miss = sums[TR_STAT_PENDING_MISS];
+        ret->read_err = sums[TR_STAT_READ_ERR];
+        return 0;
+}

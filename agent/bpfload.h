@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The BPF loader: opens the embedded object (or the one named by TRACEE_BPF_FILE), loads it against
+ * the running kernel's BTF (or an external BTF file), writes the capture table from the catalogue,
+ * attaches exactly the syscall tracepoints that the wanted events need (and detaches the rest, at
+ * run time), and hands ring-buffer records to a callback.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/types.h>
+
+#include "../bpf/events.h"
+
+typedef struct Bpf Bpf;
+
+typedef struct BpfOptions {
+        const char *bpf_object;         /* path of a prebuilt object; NULL = the embedded one */
+        const char *btf_file;           /* external vmlinux BTF; NULL = /sys/kernel/btf/vmlinux */
+        uint64_t ringbuf_size;          /* bytes, power of two >= page size; 0 = default */
+        uint64_t wakeup_bytes;          /* 0 = default batching */
+        bool exec_env;                  /* capture the environment on exec */
+        int (*on_record)(void *userdata, const void *rec, size_t len);
+        void *userdata;
+} BpfOptions;
+
+/* What the rules or the trace command want of one event. */
+typedef struct EventWant {
+        bool on;
+        struct tr_evcfg cfg;            /* flags and predicates; TR_EVCFG_ON is set by the loader */
+} EventWant;
+
+typedef struct KernelFilter {
+        uint32_t flags;                 /* TR_FILT_* */
+        uint32_t pids[64];
+        unsigned n_pids;
+        uint32_t uids[64];
+        unsigned n_uids;
+        char comms[64][TR_COMM_LEN];
+        unsigned n_comms;
+        uint32_t mntns[64];
+        unsigned n_mntns;
+        uint32_t pidns[64];
+        unsigned n_pidns;
+} KernelFilter;
+
+typedef struct BpfStats {
+        uint64_t lost;
+        uint64_t submitted;
+        uint64_t filtered;
+        uint64_t pending_miss;
+        uint64_t read_err;
+} BpfStats;
+
+int bpf_new(const BpfOptions *o, Bpf **ret);
+Bpf *bpf_free(Bpf *b);
+
+/*
+ * Sets the wanted events: wants[] is indexed by event id (TR_MAX_EVENT_ID entries). Attaches the
+ * tracepoints newly needed, detaches those no longer needed, and updates the in-kernel predicates.
+ * An event whose tracepoint this kernel lacks is reported through ret_unavailable (ids, up to max)
+ * and is otherwise skipped; that is not an error.
+ */
+int bpf_set_events(Bpf *b, const EventWant *wants, uint32_t *ret_unavailable, unsigned max,
+                   unsigned *ret_n_unavailable);
+/* Does this kernel have the tracepoints for this syscall event? */
+bool bpf_event_available(const char *tracepoint);
+
+int bpf_set_filter(Bpf *b, const KernelFilter *f);
+int bpf_epoll_fd(Bpf *b);
+/* Consumes everything pending; returns records consumed or a negative errno. */
+int bpf_consume(Bpf *b);
+int bpf_get_stats(Bpf *b, BpfStats *ret);
+unsigned bpf_attached_count(Bpf *b);
+/* Makes sure tracefs is mounted (libbpf resolves tracepoint ids through it). */
+int tracefs_ensure(void);

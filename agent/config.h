@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * /etc/tracee/tracee.conf: INI, parsed with inih. Sections:
+ *   [agent]        rules, state_directory, ringbuf_size, btf_file, bpf_object
+ *   [output]       journal (yes/no), stdout (none/json/table)
+ *   [rule TRC-N]   enabled (yes/no), exception_exe (glob), exception_comm, exception_uid,
+ *                  exception_container (each repeatable), ld_library_path (TRC-7 only)
+ *   [webhook NAME] url, format, min_severity, rules, header (repeatable), timeout, queue_size,
+ *                  ca_file, client_cert, client_key, insecure
+ * An unknown key is a warning naming file:line; an invalid value is an error naming file:line and
+ * the value. Lines are at most 199 bytes (inih's line buffer); a longer line is an error.
+ */
+#pragma once
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "engine.h"
+
+#define CONFIG_DEFAULT_PATH "/etc/tracee/tracee.conf"
+#define CONFIG_MAX_RULES 32
+#define CONFIG_MAX_WEBHOOKS 16
+#define CONFIG_MAX_HEADERS 8
+#define CONFIG_MAX_DIAG 32
+
+typedef enum StdoutMode {
+        STDOUT_NONE,
+        STDOUT_JSON,
+        STDOUT_TABLE,
+} StdoutMode;
+
+typedef struct RuleConfig {
+        char id[16];
+        int enabled;                    /* -1 = not set */
+        RuleException exc;
+} RuleConfig;
+
+typedef struct WebhookConfig {
+        char name[64];
+        char url[200];
+        bool format_json;               /* false = falcosidekick */
+        Severity min_severity;
+        char rules[200];
+        char headers[CONFIG_MAX_HEADERS][200];
+        unsigned n_headers;
+        unsigned timeout_ms;
+        unsigned queue_size;
+        char ca_file[200], client_cert[200], client_key[200];
+        bool insecure;
+        char source[PATH_MAX];          /* the file it came from */
+} WebhookConfig;
+
+typedef struct Config {
+        char rules[200];                /* "" or "all" = every rule */
+        char state_directory[200];
+        uint64_t ringbuf_size;
+        char btf_file[200];
+        char bpf_object[200];
+        bool journal;
+        StdoutMode stdout_mode;
+        bool ld_library_path;
+        RuleConfig rule[CONFIG_MAX_RULES];
+        unsigned n_rule;
+        WebhookConfig webhook[CONFIG_MAX_WEBHOOKS];
+        unsigned n_webhook;
+} Config;
+
+typedef struct ConfigDiag {
+        unsigned n_errors, n_warnings;
+        char errors[CONFIG_MAX_DIAG][320];
+        char warnings[CONFIG_MAX_DIAG][320];
+} ConfigDiag;
+
+void config_defaults(Config *c);
+/*
+ * Parses path into c (on top of what c already holds, so a second file can add webhooks).
+ * Returns 0, -ENOENT if the file does not exist, -EINVAL if it has errors (listed in diag), or
+ * another negative errno if it cannot be read.
+ */
+int config_parse_file(const char *path, Config *c, ConfigDiag *diag);
+/* The same on a string (for tests and fuzzing); name is used in messages. */
+int config_parse_string(const char *name, const char *text, Config *c, ConfigDiag *diag);
+
+/* Applies the [rule] sections (enabled, exceptions, options) to the engine; unknown rule IDs are
+ * reported in diag as errors. */
+int config_apply_rules(const Config *c, Engine *e, ConfigDiag *diag);
+
+/* `tracee --exceptions FILE`: parse FILE and apply only its [rule] sections. Logs problems. */
+int exceptions_load(const char *path, Engine *e);
+
+bool parse_boolean(const char *v, bool *ret);

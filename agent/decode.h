@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Ring-buffer record → Event. Pure code: no I/O, no allocation. The record is untrusted input
+ * (a bug on the kernel side, or a record cut short, must not become a read past its end): every
+ * length is checked against the bytes actually received.
+ *
+ * An Event points into the record it was decoded from; it is valid only as long as that buffer.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/types.h>
+
+#include "../bpf/events.h"
+#include "catalog.h"
+
+#define EVENT_MAX_ARGS 16
+
+typedef struct EventArg {
+        const ArgDef *def;      /* NULL if the catalogue doesn't know this index */
+        uint8_t idx;
+        uint8_t type;           /* TR_ARG_* */
+        bool truncated;
+        uint16_t len;
+        const uint8_t *data;    /* payload, len bytes, inside the record */
+        int64_t i;              /* TR_ARG_INT value */
+} EventArg;
+
+typedef struct Event {
+        struct tr_event_hdr h;  /* copied out (the record may be unaligned) */
+        const EventDef *def;
+        unsigned nargs;
+        EventArg args[EVENT_MAX_ARGS];
+
+        /* Filled by the enrichment step (process table, clock), not by the decoder. */
+        uint64_t wall_ns;
+        const char *exe;
+        const char *container_id;
+        const char *hostname;
+} Event;
+
+/*
+ * Decodes one record of len bytes. Returns 0, or a negative errno: -EBADMSG for a malformed record
+ * (short, size field disagreeing with len, an argument running past the end), -ENOENT for an event
+ * id the catalogue doesn't know (ret is still filled with the header). Unknown argument indexes
+ * are kept with def = NULL.
+ */
+int event_decode(const void *rec, size_t len, Event *ret);
+
+const EventArg *event_arg(const Event *e, const char *name);
+const EventArg *event_arg_idx(const Event *e, uint8_t idx);
+/* Integer argument by name; false if absent or not an integer. */
+bool event_arg_int(const Event *e, const char *name, int64_t *ret);
+/* String argument by name into a NUL-terminated copy (bounded by n); false if absent. */
+bool event_arg_str(const Event *e, const char *name, char *buf, size_t n);
+
+/* Iterates the strings of a TR_ARG_STRARR payload. *pos starts at 0; returns false at the end.
+ * The last string may lack its NUL if the array was truncated. */
+bool strarr_next(const EventArg *a, size_t *pos, const char **ret_s, size_t *ret_len);

@@ -1,0 +1,358 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The detection engine; see engine.h.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "catalog.h"
+#include "engine.h"
+#include "strutil.h"
+
+/* Dispatch lists: for each event id, the indexes of the enabled rules that need it. */
+#define MAX_RULES 32
+
+struct Engine {
+        RuleState *rules;
+        size_t nrules;
+        uint8_t dispatch[TR_MAX_EVENT_ID][MAX_RULES];
+        uint8_t ndispatch[TR_MAX_EVENT_ID];
+        ProcTable *procs;
+        RuleOptions opts;
+        finding_fn fn;
+        void *userdata;
+        Finding scratch;
+};
+
+static const char *const severity_names[_SEVERITY_MAX] = {
+        [SEVERITY_INFO] = "info",
+        [SEVERITY_LOW] = "low",
+        [SEVERITY_MEDIUM] = "medium",
+        [SEVERITY_HIGH] = "high",
+        [SEVERITY_CRITICAL] = "critical",
+};
+
+const char *severity_to_string(Severity s)
+{
+        return s >= 0 && s < _SEVERITY_MAX ? severity_names[s] : NULL;
+}
+
+Severity severity_from_string(const char *s)
+{
+        for (int i = 0; i < _SEVERITY_MAX; i++)
+                if (strcmp(severity_names[i], s) == 0)
+                        return i;
+        return _SEVERITY_INVALID;
+}
+
+void finding_add_strn(Finding *f, const char *key, const char *s, size_t n)
+{
+        FindingData *d;
+
+        if (f->ndata >= FINDING_MAX_DATA)
+                return;
+        d = &f->data[f->ndata++];
+        d->key = key;
+        d->kind = DATA_STR;
+        if (n >= sizeof(d->s))
+                n = sizeof(d->s) - 1;
+        memcpy(d->s, s, n);
+        d->s[n] = 0;
+}
+
+void finding_add_str(Finding *f, const char *key, const char *s)
+{
+        finding_add_strn(f, key, s, strlen(s));
+}
+
+void finding_add_int(Finding *f, const char *key, int64_t v)
+{
+        FindingData *d;
+
+        if (f->ndata >= FINDING_MAX_DATA)
+                return;
+        d = &f->data[f->ndata++];
+        d->key = key;
+        d->kind = DATA_INT;
+        d->i = v;
+        d->s[0] = 0;
+}
+
+const Rule *rule_by_id(const char *id)
+{
+        size_t n;
+        const Rule *const *all = rules_all(&n);
+
+        for (size_t i = 0; i < n; i++)
+                if (strcasecmp(all[i]->id, id) == 0)
+                        return all[i];
+        return NULL;
+}
+
+const char *rule_closest_id(const char *id)
+{
+        size_t n;
+        const Rule *const *all = rules_all(&n);
+        const char *best = NULL;
+        unsigned bestd = 3;
+
+        for (size_t i = 0; i < n; i++) {
+                unsigned d = str_edit_distance(id, all[i]->id, 2);
+
+                if (d < bestd) {
+                        bestd = d;
+                        best = all[i]->id;
+                }
+        }
+        return best;
+}
+
+static void rebuild_dispatch(Engine *e)
+{
+        memset(e->ndispatch, 0, sizeof(e->ndispatch));
+        for (size_t r = 0; r < e->nrules; r++) {
+                const Rule *rule = e->rules[r].rule;
+
+                if (!e->rules[r].enabled)
+                        continue;
+                for (unsigned k = 0; k < rule->nneeds; k++) {
+                        const EventDef *d = catalog_by_name(rule->needs[k].event);
+                        bool dup = false;
+
+                        if (!d)
+                                continue;
+                        for (unsigned j = 0; j < e->ndispatch[d->id]; j++)
+                                dup = dup || e->dispatch[d->id][j] == r;
+                        if (!dup && e->ndispatch[d->id] < MAX_RULES)
+                                e->dispatch[d->id][e->ndispatch[d->id]++] = (uint8_t) r;
+                }
+        }
+}
+
+int engine_new(finding_fn fn, void *userdata, Engine **ret)
+{
+        size_t n;
+        const Rule *const *all = rules_all(&n);
+        Engine *e;
+
+        if (n > MAX_RULES)
+                return -E2BIG;
+        e = calloc(1, sizeof(*e));
+        if (!e)
+                return -ENOMEM;
+        e->rules = calloc(n, sizeof(RuleState));
+        if (!e->rules) {
+                free(e);
+                return -ENOMEM;
+        }
+        e->nrules = n;
+        for (size_t i = 0; i < n; i++) {
+                e->rules[i].rule = all[i];
+                e->rules[i].enabled = true;
+                e->rules[i].available = true;
+        }
+        e->fn = fn;
+        e->userdata = userdata;
+        rebuild_dispatch(e);
+        *ret = e;
+        return 0;
+}
+
+Engine *engine_free(Engine *e)
+{
+        if (!e)
+                return NULL;
+        free(e->rules);
+        free(e);
+        return NULL;
+}
+
+void engine_set_proctable(Engine *e, ProcTable *t)
+{
+        e->procs = t;
+}
+
+void engine_set_options(Engine *e, const RuleOptions *o)
+{
+        e->opts = *o;
+}
+
+RuleState *engine_rule(Engine *e, const char *id)
+{
+        for (size_t i = 0; i < e->nrules; i++)
+                if (strcasecmp(e->rules[i].rule->id, id) == 0)
+                        return &e->rules[i];
+        return NULL;
+}
+
+RuleState *engine_rules(Engine *e, size_t *ret_n)
+{
+        *ret_n = e->nrules;
+        return e->rules;
+}
+
+int engine_set_enabled(Engine *e, const char *id, bool enabled)
+{
+        RuleState *s = engine_rule(e, id);
+
+        if (!s)
+                return -ENOENT;
+        s->enabled = enabled;
+        rebuild_dispatch(e);
+        return 0;
+}
+
+void engine_set_all_enabled(Engine *e, bool enabled)
+{
+        for (size_t i = 0; i < e->nrules; i++)
+                e->rules[i].enabled = enabled;
+        rebuild_dispatch(e);
+}
+
+static bool term_equal(const struct tr_term *a, const struct tr_term *b)
+{
+        return a->field == b->field && a->op == b->op && a->mask == b->mask && a->value == b->value;
+}
+
+void engine_wants(Engine *e, EventWant *wants, bool *ret_exec_env)
+{
+        /* all_instances[id]: some rule wants every instance, so no predicate may narrow it */
+        bool all_instances[TR_MAX_EVENT_ID] = {};
+        bool any_plain[TR_MAX_EVENT_ID] = {};
+        bool exec_env = false;
+
+        memset(wants, 0, sizeof(EventWant) * TR_MAX_EVENT_ID);
+        for (size_t r = 0; r < e->nrules; r++) {
+                const Rule *rule = e->rules[r].rule;
+
+                if (!e->rules[r].enabled)
+                        continue;
+                exec_env = exec_env || rule->needs_exec_env;
+                for (unsigned k = 0; k < rule->nneeds; k++) {
+                        const RuleNeed *need = &rule->needs[k];
+                        const EventDef *d = catalog_by_name(need->event);
+                        EventWant *w;
+
+                        if (!d)
+                                continue;
+                        w = &wants[d->id];
+                        /* evflags narrow what is collected: keep them only if every asker set them */
+                        if (!w->on)
+                                w->cfg.flags = need->evflags;
+                        else
+                                w->cfg.flags &= need->evflags;
+                        if (!need->evflags)
+                                any_plain[d->id] = true;
+                        w->on = true;
+                        if (need->nterms == 0)
+                                all_instances[d->id] = true;
+                        for (unsigned t = 0; t < need->nterms && !all_instances[d->id]; t++) {
+                                bool have = false;
+
+                                for (unsigned j = 0; j < w->cfg.nterms; j++)
+                                        have = have || term_equal(&w->cfg.terms[j], &need->terms[t]);
+                                if (have)
+                                        continue;
+                                if (w->cfg.nterms >= TR_MAX_TERMS) {
+                                        all_instances[d->id] = true;    /* too many: collect all */
+                                        break;
+                                }
+                                w->cfg.terms[w->cfg.nterms++] = need->terms[t];
+                        }
+                }
+        }
+        for (unsigned id = 0; id < TR_MAX_EVENT_ID; id++) {
+                if (all_instances[id])
+                        wants[id].cfg.nterms = 0;
+                if (any_plain[id])
+                        wants[id].cfg.flags = 0;
+        }
+        if (ret_exec_env)
+                *ret_exec_env = exec_env;
+}
+
+void engine_mark_unavailable(Engine *e, const uint32_t *ids, unsigned n)
+{
+        for (size_t r = 0; r < e->nrules; r++) {
+                const Rule *rule = e->rules[r].rule;
+                unsigned missing = 0, syscalls = 0;
+                char names[128] = "";
+                size_t o = 0;
+
+                for (unsigned k = 0; k < rule->nneeds; k++) {
+                        const EventDef *d = catalog_by_name(rule->needs[k].event);
+
+                        if (!d || !catalog_is_syscall(d))
+                                continue;
+                        syscalls++;
+                        for (unsigned i = 0; i < n; i++)
+                                if (ids[i] == d->id) {
+                                        missing++;
+                                        if (o < sizeof(names))
+                                                o += snprintf(names + o, sizeof(names) - o, "%s%s",
+                                                              o ? ", " : "", d->name);
+                                }
+                }
+                if (syscalls > 0 && missing == syscalls) {
+                        e->rules[r].available = false;
+                        snprintf(e->rules[r].unavailable_reason, sizeof(e->rules[r].unavailable_reason),
+                                 "this kernel has no tracepoints for %s (built without module support?)", names);
+                }
+        }
+}
+
+static bool excepted(const RuleException *x, const Event *ev)
+{
+        const char *exe = ev->exe ? ev->exe : "";
+
+        for (unsigned i = 0; i < x->n_exe; i++)
+                if (glob_match(x->exe_glob[i], exe))
+                        return true;
+        for (unsigned i = 0; i < x->n_comm; i++)
+                if (strncmp(x->comm[i], ev->h.comm, TR_COMM_LEN) == 0)
+                        return true;
+        for (unsigned i = 0; i < x->n_uid; i++)
+                if (x->uid[i] == ev->h.uid)
+                        return true;
+        for (unsigned i = 0; i < x->n_container; i++)
+                if (ev->container_id && strcmp(x->container[i], ev->container_id) == 0)
+                        return true;
+        return false;
+}
+
+unsigned engine_dispatch(Engine *e, const Event *ev)
+{
+        unsigned found = 0;
+        uint32_t id = ev->h.type;
+
+        if (id >= TR_MAX_EVENT_ID)
+                return 0;
+        for (unsigned j = 0; j < e->ndispatch[id]; j++) {
+                RuleState *s = &e->rules[e->dispatch[id][j]];
+                Finding *f = &e->scratch;
+
+                memset(f, 0, offsetof(Finding, data));
+                f->ndata = 0;
+                f->summary[0] = 0;
+                f->nancestors = 0;
+                f->rule = s->rule;
+                f->event = ev;
+                if (!s->rule->match(ev, &e->opts, f))
+                        continue;
+                if (excepted(&s->exc, ev)) {
+                        s->suppressed++;
+                        continue;
+                }
+                if (e->procs)
+                        f->nancestors = proctable_ancestors(e->procs, ev->h.pid, f->ancestors, ANCESTORS_MAX);
+                s->findings++;
+                found++;
+                if (e->fn)
+                        e->fn(e->userdata, f);
+        }
+        return found;
+}

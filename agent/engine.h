@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The detection engine. A rule is one file (agent/rules/) holding a `const Rule`: its metadata, the
+ * events it needs (with in-kernel predicates, so benign calls never leave the kernel) and a match
+ * function that sees decoded, enriched events and emits findings. A rule never touches BPF, the bus
+ * or the journal.
+ *
+ * The engine keeps which rules are enabled, computes the events (and predicates) the kernel side
+ * must collect for exactly those rules, hands each event only to the rules that asked for it,
+ * applies per-rule exceptions, and passes findings to one sink callback.
+ */
+#pragma once
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bpfload.h"
+#include "decode.h"
+#include "proctable.h"
+
+typedef enum Severity {
+        SEVERITY_INFO = 0,
+        SEVERITY_LOW = 1,
+        SEVERITY_MEDIUM = 2,
+        SEVERITY_HIGH = 3,
+        SEVERITY_CRITICAL = 4,
+        _SEVERITY_MAX,
+        _SEVERITY_INVALID = -EINVAL,
+} Severity;
+
+const char *severity_to_string(Severity s);
+Severity severity_from_string(const char *s);
+
+#define RULE_MAX_NEEDS 8
+#define RULE_MAX_TAGS 6
+#define FINDING_MAX_DATA 8
+#define FINDING_VALUE_MAX 1024
+
+/* One event a rule needs, and which instances of it (terms ORed; none = every instance). */
+typedef struct RuleNeed {
+        const char *event;
+        uint32_t evflags;               /* TR_EVCFG_* beyond ON, e.g. TR_EVCFG_FDINFO_INET */
+        unsigned nterms;
+        struct tr_term terms[TR_MAX_TERMS];
+} RuleNeed;
+
+typedef enum DataKind {
+        DATA_STR,
+        DATA_INT,
+} DataKind;
+
+typedef struct FindingData {
+        const char *key;
+        DataKind kind;
+        int64_t i;
+        char s[FINDING_VALUE_MAX];
+} FindingData;
+
+typedef struct Rule Rule;
+
+typedef struct Finding {
+        const Rule *rule;
+        const Event *event;
+        unsigned ndata;
+        FindingData data[FINDING_MAX_DATA];
+        /* what the process did, for a person: "duplicated a socket connected to 10.0.0.1:4444 onto fd 0" */
+        char summary[512];
+        /* filled by the engine */
+        const Proc *ancestors[ANCESTORS_MAX];
+        unsigned nancestors;
+} Finding;
+
+typedef struct RuleOptions {
+        bool ld_library_path;           /* TRC-7: LD_LIBRARY_PATH counts too */
+} RuleOptions;
+
+struct Rule {
+        const char *id;                 /* "TRC-2" */
+        const char *name;
+        const char *description;
+        Severity severity;
+        const char *mitre_tactic;
+        const char *mitre_technique;
+        const char *mitre_id;
+        const char *tags[RULE_MAX_TAGS];        /* NULL-terminated */
+        unsigned nneeds;
+        RuleNeed needs[RULE_MAX_NEEDS];
+        bool needs_exec_env;
+        /* Returns true and fills f (f->summary and data) when the event is a finding. */
+        bool (*match)(const Event *e, const RuleOptions *o, Finding *f);
+};
+
+void finding_add_str(Finding *f, const char *key, const char *s);
+void finding_add_strn(Finding *f, const char *key, const char *s, size_t n);
+void finding_add_int(Finding *f, const char *key, int64_t v);
+
+/* All rules, in ID order. */
+const Rule *const *rules_all(size_t *ret_n);
+const Rule *rule_by_id(const char *id);
+/* The closest rule ID to id, for "did you mean"; NULL if none is close. */
+const char *rule_closest_id(const char *id);
+
+#define EXCEPTIONS_MAX 32
+
+typedef struct RuleException {
+        char exe_glob[EXCEPTIONS_MAX][256];
+        unsigned n_exe;
+        char comm[EXCEPTIONS_MAX][16];
+        unsigned n_comm;
+        uint32_t uid[EXCEPTIONS_MAX];
+        unsigned n_uid;
+        char container[EXCEPTIONS_MAX][65];
+        unsigned n_container;
+} RuleException;
+
+typedef struct RuleState {
+        const Rule *rule;
+        bool enabled;
+        bool available;
+        char unavailable_reason[160];
+        RuleException exc;
+        uint64_t findings;
+        uint64_t suppressed;            /* matched, but an exception applied */
+} RuleState;
+
+typedef struct Engine Engine;
+typedef void (*finding_fn)(void *userdata, const Finding *f);
+
+int engine_new(finding_fn fn, void *userdata, Engine **ret);
+Engine *engine_free(Engine *e);
+void engine_set_proctable(Engine *e, ProcTable *t);
+void engine_set_options(Engine *e, const RuleOptions *o);
+
+RuleState *engine_rule(Engine *e, const char *id);
+RuleState *engine_rules(Engine *e, size_t *ret_n);
+/* Enables or disables; -ENOENT for an unknown id. */
+int engine_set_enabled(Engine *e, const char *id, bool enabled);
+void engine_set_all_enabled(Engine *e, bool enabled);
+
+/*
+ * The kernel collection the enabled rules need: wants[] (TR_MAX_EVENT_ID entries) is filled,
+ * predicates included. *ret_exec_env tells whether exec must capture the environment.
+ */
+void engine_wants(Engine *e, EventWant *wants, bool *ret_exec_env);
+/* Marks rules whose every needed syscall lacks a tracepoint on this kernel as unavailable. */
+void engine_mark_unavailable(Engine *e, const uint32_t *ids, unsigned n);
+
+/* Hands one event to the rules that asked for it. Returns the number of findings emitted. */
+unsigned engine_dispatch(Engine *e, const Event *ev);

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * A finding as JSON (the form every sink carries: stdout, journal TRACEE_DETECTION, webhooks) and
+ * as a short block for people. Pure code.
+ */
+#pragma once
+
+#include <stdio.h>
+
+#include "engine.h"
+#include "jsonw.h"
+
+void finding_write_json(JsonW *w, const Finding *f);
+void finding_print_table(FILE *out, const Finding *f);
+/* One sentence: "TRC-2 Anti-Debugging: process strace (pid 42, uid 0, /usr/bin/strace) called …" */
+void finding_message(const Finding *f, char *buf, size_t n);

@@ -1,0 +1,315 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * See pipeline.h.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "container.h"
+#include "log.h"
+#include "pipeline.h"
+
+#define TICK_USEC 10000                 /* drain at least every 10 ms: wakeups are batched */
+
+static int64_t boot_to_wall_now(void)
+{
+        struct timespec rt, bt;
+
+        clock_gettime(CLOCK_REALTIME, &rt);
+        clock_gettime(CLOCK_BOOTTIME, &bt);
+        return ((int64_t) rt.tv_sec - bt.tv_sec) * 1000000000LL + (rt.tv_nsec - bt.tv_nsec);
+}
+
+static ssize_t read_small(const char *path, char *buf, size_t n)
+{
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        ssize_t r;
+
+        if (fd < 0)
+                return -errno;
+        r = read(fd, buf, n - 1);
+        if (r < 0)
+                r = -errno;
+        else
+                buf[r] = 0;
+        close(fd);
+        return r;
+}
+
+int procfs_seed(ProcTable *t)
+{
+        DIR *d = opendir("/proc");
+        struct dirent *de;
+
+        if (!d)
+                return -errno;
+        while ((de = readdir(d))) {
+                char path[300], buf[1024];
+                uint32_t pid;
+                char *end, *rp;
+                Proc *p;
+                ssize_t n;
+
+                pid = strtoul(de->d_name, &end, 10);
+                if (*end || pid == 0)
+                        continue;
+                snprintf(path, sizeof(path), "/proc/%u/stat", pid);
+                if (read_small(path, buf, sizeof(buf)) <= 0)
+                        continue;
+                /* pid (comm) state ppid … — comm may hold anything, so find the last ')' */
+                rp = strrchr(buf, ')');
+                if (!rp || !strchr(buf, '('))
+                        continue;
+                p = proctable_upsert(t, pid);
+                {
+                        char *lp = strchr(buf, '(') + 1;
+                        size_t cl = rp - lp < 15 ? (size_t) (rp - lp) : 15;
+
+                        memcpy(p->comm, lp, cl);
+                        p->comm[cl] = 0;
+                }
+                {
+                        char st;
+                        unsigned ppid = 0;
+
+                        if (sscanf(rp + 1, " %c %u", &st, &ppid) == 2)
+                                p->ppid = ppid;
+                }
+                snprintf(path, sizeof(path), "/proc/%u/exe", pid);
+                n = readlink(path, p->exe, sizeof(p->exe) - 1);
+                p->exe[n > 0 ? n : 0] = 0;
+        }
+        closedir(d);
+        return 0;
+}
+
+static void handle_cgroup(Pipeline *p, const void *rec, size_t len)
+{
+        struct tr_cgroup_rec c;
+        char id[CONTAINER_ID_MAX + 1] = "";
+
+        if (len < sizeof(struct tr_event_hdr) + sizeof(c))
+                return;
+        memcpy(&c, (const uint8_t *) rec + sizeof(struct tr_event_hdr), sizeof(c));
+        c.name[sizeof(c.name) - 1] = 0;
+        c.parent[sizeof(c.parent) - 1] = 0;
+        if (container_id_from_cgroup_names(c.name, c.parent, id) <= 0)
+                id[0] = 0;
+        cgtable_set(&p->procs, c.id, id);
+}
+
+static void enrich(Pipeline *p, Event *e)
+{
+        Proc *pr;
+        const char *cid;
+
+        e->wall_ns = e->h.ts + p->boot_to_wall;
+        e->hostname = p->hostname;
+        cid = cgtable_get(&p->procs, e->h.cgroup_id);
+        e->container_id = cid ? cid : "";
+
+        switch (e->h.type) {
+        case TR_EV_SCHED_PROCESS_FORK: {
+                int64_t child = 0, st = 0;
+
+                if (event_arg_int(e, "child_pid", &child) && child > 0) {
+                        Proc *parent = proctable_get(&p->procs, e->h.pid);
+                        Proc *c = proctable_upsert(&p->procs, (uint32_t) child);
+
+                        (void) event_arg_int(e, "start_time", &st);
+                        c->ppid = e->h.pid;
+                        c->uid = e->h.uid;
+                        c->start_time = st;
+                        c->cgroup_id = e->h.cgroup_id;
+                        memcpy(c->comm, e->h.comm, sizeof(c->comm));
+                        if (parent)
+                                memcpy(c->exe, parent->exe, sizeof(c->exe));
+                        else
+                                c->exe[0] = 0;
+                }
+                break;
+        }
+        case TR_EV_SCHED_PROCESS_EXEC: {
+                Proc *c = proctable_upsert(&p->procs, e->h.pid);
+
+                c->ppid = e->h.ppid;
+                c->uid = e->h.uid;
+                c->start_time = e->h.start_time;
+                c->cgroup_id = e->h.cgroup_id;
+                memcpy(c->comm, e->h.comm, sizeof(c->comm));
+                if (!event_arg_str(e, "pathname", c->exe, sizeof(c->exe)))
+                        c->exe[0] = 0;
+                break;
+        }
+        default:
+                break;
+        }
+        pr = proctable_get(&p->procs, e->h.pid);
+        if (!pr) {
+                /* Started before us and missed by the /proc scan, or evicted: learn what we can. */
+                pr = proctable_upsert(&p->procs, e->h.pid);
+                pr->ppid = e->h.ppid;
+                pr->uid = e->h.uid;
+                pr->start_time = e->h.start_time;
+                memcpy(pr->comm, e->h.comm, sizeof(pr->comm));
+                {
+                        char path[64];
+                        ssize_t n;
+
+                        snprintf(path, sizeof(path), "/proc/%u/exe", e->h.pid);
+                        n = readlink(path, pr->exe, sizeof(pr->exe) - 1);
+                        pr->exe[n > 0 ? n : 0] = 0;
+                }
+        }
+        e->exe = pr->exe;
+}
+
+static int on_record(void *userdata, const void *rec, size_t len)
+{
+        Pipeline *p = userdata;
+        Event e;
+        int r;
+
+        p->stats.received++;
+        if (len >= sizeof(struct tr_event_hdr)) {
+                uint32_t type;
+
+                memcpy(&type, rec, sizeof(type));
+                if (type == TR_REC_CGROUP) {
+                        handle_cgroup(p, rec, len);
+                        return 0;
+                }
+        }
+        r = event_decode(rec, len, &e);
+        if (r < 0) {
+                p->stats.malformed++;
+                if (p->stats.malformed == 1 || (p->stats.malformed & (p->stats.malformed - 1)) == 0)
+                        log_warning("dropped %llu malformed record(s) from the kernel side (last: %s)",
+                                    (unsigned long long) p->stats.malformed, strerror(-r));
+                return 0;
+        }
+        enrich(p, &e);
+        p->stats.events++;
+        if (p->on_event)
+                (void) p->on_event(p->userdata, &e);
+        /* The exit event is the process's last: forget it after the consumer saw it. */
+        if (e.h.type == TR_EV_SCHED_PROCESS_EXIT)
+                proctable_remove(&p->procs, e.h.pid);
+        return 0;
+}
+
+int pipeline_drain(Pipeline *p)
+{
+        int r = bpf_consume(p->bpf);
+
+        return r < 0 ? r : 0;
+}
+
+static int on_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+        return pipeline_drain(userdata), 0;
+}
+
+static int on_tick(sd_event_source *s, uint64_t usec, void *userdata)
+{
+        Pipeline *p = userdata;
+
+        (void) pipeline_drain(p);
+        if (p->on_tick)
+                p->on_tick(p->userdata);
+        (void) sd_event_source_set_time_relative(s, p->tick_usec);
+        return 0;
+}
+
+int pipeline_get_stats(Pipeline *p, PipelineStats *ret)
+{
+        BpfStats bs;
+        int r = bpf_get_stats(p->bpf, &bs);
+
+        if (r < 0)
+                return r;
+        p->stats.lost = bs.lost;
+        p->stats.filtered = bs.filtered;
+        *ret = p->stats;
+        return 0;
+}
+
+static int on_stats(sd_event_source *s, uint64_t usec, void *userdata)
+{
+        Pipeline *p = userdata;
+        PipelineStats st;
+
+        if (pipeline_get_stats(p, &st) == 0 && st.lost > p->lost_reported) {
+                log_warning("lost %llu events in the last seconds (%llu in all): the ring buffer was full; "
+                            "raise ringbuf_size or narrow the events",
+                            (unsigned long long) (st.lost - p->lost_reported), (unsigned long long) st.lost);
+                p->lost_reported = st.lost;
+        }
+        p->boot_to_wall = boot_to_wall_now();
+        (void) sd_event_source_set_time_relative(s, 2 * 1000000);
+        return 0;
+}
+
+int pipeline_new(sd_event *e, const BpfOptions *o, pipeline_event_fn fn, void *userdata, Pipeline **ret)
+{
+        BpfOptions bo = *o;
+        Pipeline *p;
+        int r;
+
+        p = calloc(1, sizeof(*p));
+        if (!p)
+                return -ENOMEM;
+        p->event = sd_event_ref(e);
+        p->on_event = fn;
+        p->userdata = userdata;
+        p->tick_usec = TICK_USEC;
+        p->boot_to_wall = boot_to_wall_now();
+        if (gethostname(p->hostname, sizeof(p->hostname) - 1) < 0)
+                p->hostname[0] = 0;
+        r = proctable_init(&p->procs);
+        if (r < 0)
+                goto fail;
+        (void) procfs_seed(&p->procs);
+
+        bo.on_record = on_record;
+        bo.userdata = p;
+        r = bpf_new(&bo, &p->bpf);
+        if (r < 0)
+                goto fail;
+        r = sd_event_add_io(e, &p->io, bpf_epoll_fd(p->bpf), EPOLLIN, on_io, p);
+        if (r < 0)
+                goto fail;
+        r = sd_event_add_time_relative(e, &p->tick, CLOCK_MONOTONIC, p->tick_usec, 1000, on_tick, p);
+        if (r < 0)
+                goto fail;
+        (void) sd_event_source_set_enabled(p->tick, SD_EVENT_ON);
+        r = sd_event_add_time_relative(e, &p->stats_timer, CLOCK_MONOTONIC, 2 * 1000000, 100000, on_stats, p);
+        if (r < 0)
+                goto fail;
+        (void) sd_event_source_set_enabled(p->stats_timer, SD_EVENT_ON);
+        *ret = p;
+        return 0;
+fail:
+        pipeline_free(p);
+        return r;
+}
+
+Pipeline *pipeline_free(Pipeline *p)
+{
+        if (!p)
+                return NULL;
+        sd_event_source_disable_unref(p->io);
+        sd_event_source_disable_unref(p->tick);
+        sd_event_source_disable_unref(p->stats_timer);
+        bpf_free(p->bpf);
+        proctable_done(&p->procs);
+        sd_event_unref(p->event);
+        free(p);
+        return NULL;
+}

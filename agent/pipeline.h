@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The event pipeline, one direction: ring buffer → decode → enrich (process table, container id,
+ * wall clock) → the consumer (trace output or the rule engine). It runs on an sd-event loop that the
+ * caller owns, so the agent adds its bus, signals and timers to the same loop.
+ */
+#pragma once
+
+#include <stdint.h>
+#include <systemd/sd-event.h>
+
+#include "bpfload.h"
+#include "decode.h"
+#include "proctable.h"
+
+typedef struct Pipeline Pipeline;
+typedef int (*pipeline_event_fn)(void *userdata, Event *e);
+
+typedef struct PipelineStats {
+        uint64_t received;              /* records read from the ring buffer */
+        uint64_t events;                /* events handed to the consumer */
+        uint64_t malformed;             /* records the decoder refused */
+        uint64_t lost;                  /* kernel-side ring-buffer failures (per-CPU counters) */
+        uint64_t filtered;              /* dropped by in-kernel predicates */
+} PipelineStats;
+
+struct Pipeline {
+        sd_event *event;
+        sd_event_source *io, *tick, *stats_timer;
+        Bpf *bpf;
+        ProcTable procs;
+        int64_t boot_to_wall;           /* add to CLOCK_BOOTTIME ns to get CLOCK_REALTIME ns */
+        char hostname[65];
+        pipeline_event_fn on_event;
+        void *userdata;
+        void (*on_tick)(void *userdata);
+        PipelineStats stats;
+        uint64_t lost_reported;
+        uint64_t tick_usec;
+};
+
+int pipeline_new(sd_event *e, const BpfOptions *o, pipeline_event_fn fn, void *userdata, Pipeline **ret);
+Pipeline *pipeline_free(Pipeline *p);
+/* Drains the ring buffer now (also done by the loop). */
+int pipeline_drain(Pipeline *p);
+int pipeline_get_stats(Pipeline *p, PipelineStats *ret);
+/* Seeds the process table from /proc (done by pipeline_new). */
+int procfs_seed(ProcTable *t);

@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Process and cgroup tables; see proctable.h.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proctable.h"
+
+#define NBUCKETS (sizeof(((ProcTable *) 0)->buckets) / sizeof(int32_t))
+#define NCGBUCKETS (sizeof(((ProcTable *) 0)->cg_buckets) / sizeof(int32_t))
+
+static unsigned hash_pid(uint32_t pid)
+{
+        return (pid * 2654435761u) % NBUCKETS;
+}
+
+static unsigned hash_cg(uint64_t id)
+{
+        return (unsigned) ((id * 11400714819323198485ull) >> 32) % NCGBUCKETS;
+}
+
+int proctable_init(ProcTable *t)
+{
+        memset(t, 0, sizeof(*t));
+        t->procs = calloc(PROCTABLE_MAX, sizeof(Proc));
+        t->cgs = calloc(CGTABLE_MAX, sizeof(CgEntry));
+        if (!t->procs || !t->cgs) {
+                proctable_done(t);
+                return -ENOMEM;
+        }
+        for (size_t i = 0; i < NBUCKETS; i++)
+                t->buckets[i] = -1;
+        for (size_t i = 0; i < NCGBUCKETS; i++)
+                t->cg_buckets[i] = -1;
+        for (int32_t i = 0; i < PROCTABLE_MAX; i++)
+                t->procs[i].next = i + 1 < PROCTABLE_MAX ? i + 1 : -1;
+        t->free_head = 0;
+        t->oldest = t->newest = -1;
+        return 0;
+}
+
+void proctable_done(ProcTable *t)
+{
+        free(t->procs);
+        free(t->cgs);
+        t->procs = NULL;
+        t->cgs = NULL;
+}
+
+Proc *proctable_get(ProcTable *t, uint32_t pid)
+{
+        for (int32_t i = t->buckets[hash_pid(pid)]; i >= 0; i = t->procs[i].next)
+                if (t->procs[i].pid == pid)
+                        return &t->procs[i];
+        return NULL;
+}
+
+static void order_unlink(ProcTable *t, int32_t i)
+{
+        Proc *p = &t->procs[i];
+
+        if (p->older >= 0)
+                t->procs[p->older].newer = p->newer;
+        else
+                t->oldest = p->newer;
+        if (p->newer >= 0)
+                t->procs[p->newer].older = p->older;
+        else
+                t->newest = p->older;
+}
+
+void proctable_remove(ProcTable *t, uint32_t pid)
+{
+        int32_t *link = &t->buckets[hash_pid(pid)];
+
+        while (*link >= 0) {
+                int32_t i = *link;
+
+                if (t->procs[i].pid == pid) {
+                        *link = t->procs[i].next;
+                        order_unlink(t, i);
+                        t->procs[i].next = t->free_head;
+                        t->free_head = i;
+                        t->count--;
+                        return;
+                }
+                link = &t->procs[i].next;
+        }
+}
+
+Proc *proctable_upsert(ProcTable *t, uint32_t pid)
+{
+        Proc *p = proctable_get(t, pid);
+        unsigned b;
+        int32_t i;
+
+        if (p)
+                return p;
+        if (t->free_head < 0) {
+                proctable_remove(t, t->procs[t->oldest].pid);
+                t->evicted++;
+        }
+        i = t->free_head;
+        p = &t->procs[i];
+        t->free_head = p->next;
+        memset(p, 0, sizeof(*p));
+        p->pid = pid;
+        b = hash_pid(pid);
+        p->next = t->buckets[b];
+        t->buckets[b] = i;
+        p->older = t->newest;
+        p->newer = -1;
+        if (t->newest >= 0)
+                t->procs[t->newest].newer = i;
+        else
+                t->oldest = i;
+        t->newest = i;
+        t->count++;
+        return p;
+}
+
+unsigned proctable_ancestors(ProcTable *t, uint32_t pid, const Proc **ret, unsigned max)
+{
+        const Proc *p = proctable_get(t, pid);
+        unsigned n = 0;
+
+        if (max > ANCESTORS_MAX)
+                max = ANCESTORS_MAX;
+        while (p && n < max && p->ppid > 0) {
+                const Proc *pp = proctable_get(t, p->ppid);
+
+                if (!pp || pp == p)
+                        break;
+                for (unsigned k = 0; k < n; k++)
+                        if (ret[k] == pp)
+                                return n;
+                ret[n++] = pp;
+                if (pp->pid <= 1)
+                        break;
+                p = pp;
+        }
+        return n;
+}
+
+void cgtable_set(ProcTable *t, uint64_t id, const char *container_id)
+{
+        unsigned b = hash_cg(id);
+        CgEntry *e;
+
+        for (int32_t i = t->cg_buckets[b]; i >= 0; i = t->cgs[i].next)
+                if (t->cgs[i].id == id) {
+                        e = &t->cgs[i];
+                        goto fill;
+                }
+        if (t->cg_count >= CGTABLE_MAX) {
+                /* Full: start over. Cgroups are re-described by the kernel side when its own
+                 * LRU forgets them; until then their events show no container id. */
+                for (size_t k = 0; k < NCGBUCKETS; k++)
+                        t->cg_buckets[k] = -1;
+                t->cg_count = 0;
+        }
+        e = &t->cgs[t->cg_count];
+        e->id = id;
+        e->next = t->cg_buckets[b];
+        t->cg_buckets[b] = (int32_t) t->cg_count++;
+fill:
+        strncpy(e->container_id, container_id ? container_id : "", CONTAINER_ID_MAX);
+        e->container_id[CONTAINER_ID_MAX] = 0;
+}
+
+const char *cgtable_get(ProcTable *t, uint64_t id)
+{
+        for (int32_t i = t->cg_buckets[hash_cg(id)]; i >= 0; i = t->cgs[i].next)
+                if (t->cgs[i].id == id)
+                        return t->cgs[i].container_id;
+        return NULL;
+}

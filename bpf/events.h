@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
+/*
+ * The wire format between the BPF programs and the agent, and the layout of the maps the agent writes.
+ *
+ * Included by bpf/tracee.bpf.c (after vmlinux.h) and by userspace (after <linux/types.h>). Only
+ * fixed-width __u8..__u64 fields, explicit padding; sizes are checked with _Static_assert on both sides.
+ *
+ * A ring-buffer record is:
+ *
+ *   +-----------------------+-----------+-----------+-----+
+ *   | struct tr_event_hdr   | tr_arg #0 | tr_arg #1 | ... |      hdr.size bytes in all
+ *   +-----------------------+-----------+-----------+-----+
+ *
+ * and each argument is a struct tr_arg (4 bytes: index, type, length) followed by `len` bytes of
+ * payload, unaligned (userspace copies with memcpy). hdr.nargs says how many follow. The payload is:
+ *
+ *   TR_ARG_INT     8 bytes, signed, host order
+ *   TR_ARG_STR     len bytes of a user or kernel string, without its NUL; TR_ARG_F_TRUNC if cut
+ *   TR_ARG_STRARR  NUL-terminated strings back to back (argv, envp); TR_ARG_F_TRUNC if entries or
+ *                  bytes were cut (a last string without its NUL was cut short)
+ *   TR_ARG_SOCKADDR the raw struct sockaddr_* as the process passed it (at most TR_SOCKADDR_MAX)
+ *   TR_ARG_FDINFO  struct tr_fdinfo: what an fd argument refers to, read from the kernel's file
+ *   TR_ARG_BYTES   raw bytes
+ *
+ * Event type numbers: syscalls use the x86_64 syscall number; other events have fixed numbers from
+ * 1000. Never renumber or reuse one.
+ */
+#ifndef TRACEE_EVENTS_H
+#define TRACEE_EVENTS_H
+
+#define TR_COMM_LEN             16
+#define TR_MAX_SYSCALL          512     /* syscall numbers below this are traceable */
+#define TR_MAX_EVENT_ID         1024    /* size of the per-event config array */
+#define TR_MAX_ARGS             6
+
+/* Non-syscall events. */
+#define TR_EV_SCHED_PROCESS_FORK 1002
+#define TR_EV_SCHED_PROCESS_EXEC 1003
+#define TR_EV_SCHED_PROCESS_EXIT 1004
+/* Internal record, never shown as an event: the names of a cgroup seen for the first time. */
+#define TR_REC_CGROUP            1900
+/* Internal record: statistics heartbeat (unused for now, reserved). */
+#define TR_REC_RESERVED          1901
+
+/* hdr.flags */
+#define TR_F_CONTAINER          (1u << 0)   /* the task is not in the initial pid namespace */
+#define TR_F_ARGS_TRUNC         (1u << 1)   /* the record ran out of room; later args are missing */
+#define TR_F_EXEC_MEMFD         (1u << 2)   /* exec: the binary is a memfd (internal shmem mount) */
+#define TR_F_ENTER_ONLY         (1u << 3)   /* emitted at syscall entry: no return value */
+
+struct tr_event_hdr {
+        __u32 type;             /* event id */
+        __u32 size;             /* bytes in the record, header included */
+        __u64 ts;               /* CLOCK_BOOTTIME ns (bpf_ktime_get_boot_ns) */
+        __u32 pid;              /* host tgid */
+        __u32 tid;              /* host thread id */
+        __u32 ppid;             /* host tgid of real_parent */
+        __u32 ns_pid;           /* tgid in the task's own pid namespace */
+        __u32 ns_tid;
+        __u32 ns_ppid;
+        __u32 uid;
+        __u32 gid;
+        __u32 mntns;            /* mount namespace inode number */
+        __u32 pidns;            /* pid namespace inode number */
+        __u64 cgroup_id;        /* cgroup v2 (default hierarchy) id */
+        __s64 retval;           /* syscall return value; 0 for enter-only and sched events */
+        __u64 start_time;       /* group leader start, boot ns: with pid, identifies the process */
+        char comm[TR_COMM_LEN];
+        __u16 nargs;
+        __u16 flags;            /* TR_F_* */
+        __u32 cpu;
+};
+_Static_assert(sizeof(struct tr_event_hdr) == 104, "tr_event_hdr layout");
+
+/* Argument types, stored in tr_arg.type; the high bit is a flag. */
+enum {
+        TR_ARG_NONE = 0,
+        TR_ARG_INT = 1,
+        TR_ARG_STR = 2,
+        TR_ARG_STRARR = 3,
+        TR_ARG_SOCKADDR = 4,
+        TR_ARG_FDINFO = 5,
+        TR_ARG_BYTES = 6,
+};
+#define TR_ARG_TYPE_MASK        0x7f
+#define TR_ARG_F_TRUNC          0x80
+
+struct tr_arg {
+        __u8 idx;               /* which argument of the event (see the catalogue) */
+        __u8 type;              /* TR_ARG_* | TR_ARG_F_TRUNC */
+        __u16 len;              /* payload bytes that follow */
+};
+_Static_assert(sizeof(struct tr_arg) == 4, "tr_arg layout");
+
+#define TR_SOCKADDR_MAX         112     /* sizeof(struct sockaddr_un) rounded up */
+#define TR_PATH_MAX             1024    /* a path or string argument, bytes */
+#define TR_STRARR_MAX_BYTES     4096    /* argv or envp, bytes in all */
+#define TR_STRARR_MAX_COUNT     128     /* argv or envp, entries */
+#define TR_SCRATCH_SIZE         16384   /* largest record, bytes; a power of two */
+
+/* What an fd refers to (TR_ARG_FDINFO). */
+enum {
+        TR_FD_UNKNOWN = 0,
+        TR_FD_SOCKET = 1,
+        TR_FD_FILE = 2,         /* regular file */
+        TR_FD_MEMFD = 3,
+        TR_FD_PIPE = 4,
+        TR_FD_OTHER = 5,
+        TR_FD_CLOSED = 6,       /* no such fd */
+};
+
+struct tr_fdinfo {
+        __u16 kind;             /* TR_FD_* */
+        __u16 family;           /* socket: AF_* */
+        __u16 sotype;           /* socket: SOCK_* */
+        __u16 state;            /* socket: sk_state */
+        __u16 lport;            /* socket: local port, host order */
+        __u16 rport;            /* socket: peer port, host order; 0 = no peer */
+        __u32 pad;
+        __u8 laddr[16];         /* socket: local address (4 bytes for AF_INET) */
+        __u8 raddr[16];         /* socket: peer address */
+};
+_Static_assert(sizeof(struct tr_fdinfo) == 48, "tr_fdinfo layout");
+
+/* TR_REC_CGROUP payload, after the header: the cgroup's own name and its parent's. */
+struct tr_cgroup_rec {
+        __u64 id;
+        char name[128];
+        char parent[128];
+};
+
+/*
+ * How the BPF side captures each syscall argument (tr_sysdesc.arg[i]); the agent fills the
+ * tr_sysdesc map from its event catalogue, so the catalogue is the single source of truth.
+ */
+enum {
+        TR_CAP_NONE = 0,        /* not captured */
+        TR_CAP_INT = 1,         /* the register as a signed integer */
+        TR_CAP_STR = 2,         /* pointer to a user string */
+        TR_CAP_STRARR = 3,      /* pointer to a NULL-terminated array of user strings */
+        TR_CAP_SOCKADDR = 4,    /* pointer to a sockaddr; its length is the next argument's value */
+        TR_CAP_FD = 5,          /* an fd: the integer and a TR_ARG_FDINFO of what it is */
+        TR_CAP_SOCKADDR_OUT = 6, /* accept(): sockaddr written by the kernel, length via pointer arg */
+        TR_CAP_OPEN_HOW = 7,    /* openat2: pointer to struct open_how; captured as the flags integer */
+        TR_CAP_PROT_PREV = 8,   /* mprotect: the int, plus the target VMA's protection before the call */
+};
+
+/* tr_sysdesc.flags */
+#define TR_SYS_EMIT_AT_ENTER    (1u << 0)       /* the syscall may not return (not used yet) */
+#define TR_SYS_EXEC             (1u << 1)       /* execve/execveat: argv and envp from the new mm on success */
+
+struct tr_sysdesc {
+        __u8 arg[TR_MAX_ARGS];  /* TR_CAP_* */
+        __u16 flags;            /* TR_SYS_* */
+};
+
+/*
+ * Per-event in-kernel predicates. An event passes when it has no terms, or when any one term holds
+ * (terms are ORed: each enabled rule contributes the cases it cares about; a consumer that wants
+ * every instance sets nterms = 0). Terms on TR_FIELD_RETVAL are decided at syscall exit.
+ */
+enum {
+        TR_OP_MASK_EQ = 1,      /* (x & mask) == value */
+        TR_OP_MASK_NE = 2,      /* (x & mask) != value */
+        TR_OP_LE = 3,           /* (s64)x <= (s64)value */
+        TR_OP_GE = 4,           /* (s64)x >= (s64)value */
+};
+#define TR_FIELD_RETVAL         6       /* term field: 0..5 are syscall arguments */
+#define TR_MAX_TERMS            4
+
+struct tr_term {
+        __u8 field;
+        __u8 op;
+        __u16 pad;
+        __u32 pad2;
+        __u64 mask;
+        __u64 value;
+};
+
+/* tr_evcfg.flags */
+#define TR_EVCFG_ON             (1u << 0)       /* collect this event */
+#define TR_EVCFG_FDINFO_INET    (1u << 1)       /* dup*: only when the old fd is an inet socket with a peer */
+
+struct tr_evcfg {
+        __u32 flags;
+        __u32 nterms;
+        struct tr_term terms[TR_MAX_TERMS];
+};
+_Static_assert(sizeof(struct tr_evcfg) == 8 + 24 * TR_MAX_TERMS, "tr_evcfg layout");
+
+/* Context filters (tr_settings.filter_flags); run in the kernel before anything is read. */
+#define TR_FILT_PID             (1u << 0)       /* only tgids in tr_f_pid */
+#define TR_FILT_COMM            (1u << 1)       /* only comms in tr_f_comm */
+#define TR_FILT_UID             (1u << 2)       /* only uids in tr_f_uid */
+#define TR_FILT_MNTNS           (1u << 3)
+#define TR_FILT_PIDNS           (1u << 4)
+#define TR_FILT_CONTAINER       (1u << 5)       /* only tasks in a container */
+#define TR_FILT_HOST            (1u << 6)       /* only tasks not in a container */
+#define TR_FILT_NOT_PID         (1u << 8)       /* negate the pid list */
+#define TR_FILT_NOT_COMM        (1u << 9)
+#define TR_FILT_NOT_UID         (1u << 10)
+#define TR_FILT_NOT_MNTNS       (1u << 11)
+#define TR_FILT_NOT_PIDNS       (1u << 12)
+
+/* The one-entry settings map, written by the agent at run time. */
+struct tr_settings {
+        __u32 filter_flags;     /* TR_FILT_* */
+        __u32 self_tgid;        /* the agent itself: never traced */
+        __u64 wakeup_bytes;     /* wake the consumer only when this much is pending; 0 = always */
+        __u32 strarr_max_count; /* argv/envp entries, <= TR_STRARR_MAX_COUNT */
+        __u32 flags;            /* TR_SET_* */
+};
+#define TR_SET_EXEC_ENV         (1u << 0)       /* capture the environment on exec */
+
+/* Per-CPU counters (tr_stats), index = TR_STAT_*. */
+enum {
+        TR_STAT_LOST = 0,       /* ring-buffer reservation/output failures */
+        TR_STAT_SUBMITTED = 1,  /* records written */
+        TR_STAT_FILTERED = 2,   /* events seen and dropped by an in-kernel filter */
+        TR_STAT_PENDING_MISS = 3, /* syscall exits whose entry was not saved (map full or attached midway) */
+        TR_STAT_READ_ERR = 4,   /* helper failures while reading arguments */
+        TR_STAT_MAX = 8,
+};
+
+#endif
