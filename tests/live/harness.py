@@ -1,0 +1,153 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Live-test harness: runs the real tracee binary against the real kernel.
+
+The agent is started with a NOTIFY_SOCKET owned by the test, so "ready" means the agent sent
+READY=1 (BPF loaded and attached), not a sleep. Output lines are collected by a reader thread.
+Paths come from the environment meson sets: TRACEE_BIN, TRIGGERS_DIR.
+
+A test that cannot run here (not root, no BTF) exits 77, which meson reports as skipped.
+"""
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+SKIP = 77
+
+TRACEE = os.environ.get("TRACEE_BIN", os.path.join(os.path.dirname(__file__), "../../build/agent/tracee"))
+TRIGGERS = os.environ.get("TRIGGERS_DIR", os.path.join(os.path.dirname(__file__), "../../build/tests"))
+
+
+def require_root_bpf():
+    if os.geteuid() != 0:
+        print("skip: needs root", file=sys.stderr)
+        sys.exit(SKIP)
+    if not os.path.exists("/sys/kernel/btf/vmlinux"):
+        print("skip: no BTF", file=sys.stderr)
+        sys.exit(SKIP)
+
+
+def trigger(name):
+    """Absolute path of a built trigger program."""
+    return os.path.join(TRIGGERS, name)
+
+
+class Tracee:
+    """Runs `tracee ARGS…` until stop(); .lines holds stdout lines, .err stderr text."""
+
+    def __init__(self, *args, env=None, ready_timeout=30):
+        self.args = [TRACEE] + list(args)
+        self.extra_env = env or {}
+        self.ready_timeout = ready_timeout
+        self.lines = []
+        self.notify = []
+        self.err = ""
+        self._lock = threading.Lock()
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def start(self):
+        self.dir = tempfile.mkdtemp(prefix="tracee-test-")
+        self.sock_path = os.path.join(self.dir, "notify")
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.sock.bind(self.sock_path)
+        self.sock.settimeout(0.2)
+        env = dict(os.environ)
+        env.update(self.extra_env)
+        env["NOTIFY_SOCKET"] = self.sock_path
+        self.proc = subprocess.Popen(self.args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        self._out = threading.Thread(target=self._read_out, daemon=True)
+        self._errt = threading.Thread(target=self._read_err, daemon=True)
+        self._out.start()
+        self._errt.start()
+        deadline = time.time() + self.ready_timeout
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                self._errt.join(2)
+                raise RuntimeError(f"tracee exited with {self.proc.returncode} before READY=1: {self.err}")
+            try:
+                msg = self.sock.recv(4096).decode(errors="replace")
+            except socket.timeout:
+                continue
+            self.notify.extend(msg.splitlines())
+            if "READY=1" in msg.splitlines():
+                return
+        self.stop()
+        raise RuntimeError(f"tracee did not send READY=1 within {self.ready_timeout}s: {self.err}")
+
+    def _read_out(self):
+        for raw in self.proc.stdout:
+            with self._lock:
+                self.lines.append(raw.decode(errors="replace").rstrip("\n"))
+
+    def _read_err(self):
+        for raw in self.proc.stderr:
+            self.err += raw.decode(errors="replace")
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self._out.join(5)
+        self._errt.join(5)
+        self.sock.close()
+        try:
+            os.unlink(self.sock_path)
+            os.rmdir(self.dir)
+        except OSError:
+            pass
+        return self.proc.returncode
+
+    def json(self):
+        """Parsed stdout lines (every line must be valid JSON)."""
+        with self._lock:
+            lines = list(self.lines)
+        return [json.loads(l) for l in lines if l.strip()]
+
+    def wait_for(self, pred, timeout=5.0):
+        """Waits until some parsed JSON line satisfies pred; returns the matching objects."""
+        deadline = time.time() + timeout
+        while True:
+            got = [o for o in self.json() if pred(o)]
+            if got or time.time() > deadline:
+                return got
+            time.sleep(0.05)
+
+    def settle(self, seconds=0.5):
+        """The agent drains the ring buffer every 10 ms; give it time to print what is in flight."""
+        time.sleep(seconds)
+
+
+class Checks:
+    """Counts named checks; prints one line each and a summary; exit status 1 if any failed."""
+
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+
+    def check(self, name, cond, detail=""):
+        if cond:
+            self.passed += 1
+            print(f"ok - {name}")
+        else:
+            self.failed += 1
+            print(f"FAIL - {name} {detail}")
+        return cond
+
+    def done(self):
+        print(f"{self.passed} checks passed, {self.failed} failed")
+        sys.exit(1 if self.failed else 0)
