@@ -269,6 +269,75 @@ static __always_inline void ctx_fill(struct tr_event_hdr *h, __u32 type, struct 
         h->size = sizeof(*h);
 }
 
+/* tr_cgseen values */
+#define CG_CLASSIFIED   1
+#define CG_CONTAINER    2
+#define CG_DESCRIBED    4
+
+static __always_inline int has_prefix(const char *s, const char *p, int n)
+{
+        for (int i = 0; i < n; i++)
+                if (s[i] != p[i])
+                        return 0;
+        return 1;
+}
+
+/* Does a cgroup named `name` (length len, under `parent`) hold a container? Kept in step with the
+ * agent's container-id parser (agent/container.c), which decides the id itself. */
+static __always_inline int cgroup_name_is_container(const char *name, long len, const char *parent)
+{
+        int scope = len > 6 && name[(len - 6) & 127] == '.' && name[(len - 5) & 127] == 's' &&
+                    name[(len - 4) & 127] == 'c' && name[(len - 3) & 127] == 'o' &&
+                    name[(len - 2) & 127] == 'p' && name[(len - 1) & 127] == 'e';
+        int hex = len == 64;
+
+        if (scope && (has_prefix(name, "docker-", 7) || has_prefix(name, "cri-containerd-", 15)))
+                return 1;
+        if (scope && has_prefix(name, "crio-", 5) && !has_prefix(name, "crio-conmon-", 12))
+                return 1;
+        if (has_prefix(name, "libpod-", 7) && !has_prefix(name, "libpod-conmon-", 14))
+                return 1;
+        if (scope && has_prefix(name, "machine-", 8))
+                return 1;
+        if (has_prefix(name, "payload", 8) && has_prefix(parent, "machine-", 8))
+                return 1;
+        for (int i = 0; i < 64 && hex; i++) {
+                char c = name[i];
+
+                hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+        }
+        return hex;
+}
+
+/* CG_* bits for the current task's cgroup (v2 default hierarchy), classifying it on first sight. */
+static __always_inline __u8 cgroup_class(struct task_struct *task, __u64 id)
+{
+        __u8 *v = bpf_map_lookup_elem(&tr_cgseen, &id);
+        struct kernfs_node *kn, *pkn;
+        struct pathbuf *pb;
+        __u32 zero = 0;
+        __u8 cls;
+        long len;
+
+        if (v && (*v & CG_CLASSIFIED))
+                return *v;
+        pb = bpf_map_lookup_elem(&tr_pathbuf, &zero);
+        if (!pb)
+                return 0;
+        kn = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn);
+        pkn = core__kernfs_parent(kn);
+        pb->buf[0] = 0;
+        pb->buf[128] = 0;
+        len = bpf_probe_read_kernel_str(pb->buf, 128, BPF_CORE_READ(kn, name));
+        if (pkn)
+                bpf_probe_read_kernel_str(pb->buf + 128, 128, BPF_CORE_READ(pkn, name));
+        len = len > 0 ? len - 1 : 0;
+        cls = CG_CLASSIFIED | (cgroup_name_is_container(pb->buf, len, pb->buf + 128) ? CG_CONTAINER : 0) |
+              (v ? (*v & CG_DESCRIBED) : 0);
+        bpf_map_update_elem(&tr_cgseen, &id, &cls, BPF_ANY);
+        return cls;
+}
+
 /*
  * The first time a cgroup id shows up, tell the agent its name and its parent's name, from which
  * it derives a container id. Costs one LRU lookup per emitted event.
@@ -279,11 +348,12 @@ static __always_inline void cgroup_describe(struct tr_settings *s, struct task_s
         struct tr_event_hdr *h = buf;
         struct tr_cgroup_rec *c = buf + sizeof(*h);
         struct kernfs_node *kn, *pkn;
-        __u8 one = 1;
+        __u8 cls = cgroup_class(task, id);
 
-        if (bpf_map_lookup_elem(&tr_cgseen, &id))
+        if (cls & CG_DESCRIBED)
                 return;
-        bpf_map_update_elem(&tr_cgseen, &id, &one, BPF_ANY);
+        cls |= CG_DESCRIBED;
+        bpf_map_update_elem(&tr_cgseen, &id, &cls, BPF_ANY);
         kn = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn);
         pkn = core__kernfs_parent(kn);
         __builtin_memset(h, 0, sizeof(*h));
@@ -342,10 +412,15 @@ static __always_inline int filter_early(struct tr_settings *s)
                 struct upid up = {};
                 __u32 pidns;
 
-                if ((f & TR_FILT_CONTAINER) && level == 0)
-                        return 0;
-                if ((f & TR_FILT_HOST) && level > 0)
-                        return 0;
+                if (f & (TR_FILT_CONTAINER | TR_FILT_HOST)) {
+                        /* in a container: its own pid namespace, or a container runtime's cgroup */
+                        int in = level > 0 || (cgroup_class(task, bpf_get_current_cgroup_id()) & CG_CONTAINER);
+
+                        if ((f & TR_FILT_CONTAINER) && !in)
+                                return 0;
+                        if ((f & TR_FILT_HOST) && in)
+                                return 0;
+                }
                 if (!list_match(&tr_f_mntns, &mntns, f, TR_FILT_MNTNS, TR_FILT_NOT_MNTNS))
                         return 0;
                 if (f & TR_FILT_PIDNS) {

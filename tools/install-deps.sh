@@ -1,0 +1,35 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# Installs what building and testing Tracee needs, from Debian's archive (Debian 12 "bookworm").
+# Run as root. Installs nothing when everything is already there.
+set -euo pipefail
+
+packages=(
+        # build
+        gcc make meson ninja-build pkg-config clang llvm bpftool
+        libbpf-dev libelf-dev zlib1g-dev libsystemd-dev libjson-c-dev libcurl4-openssl-dev libinih-dev
+        # tests: live harness, benign workload, D-Bus and journal tests, man-page lint
+        python3 perl tar gzip openssh-client dbus systemd mandoc
+)
+
+missing=()
+for p in "${packages[@]}"; do
+        if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+                missing+=("$p")
+        fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+        echo "install-deps: all ${#packages[@]} packages present"
+        exit 0
+fi
+
+if [ "$(id -u)" != 0 ]; then
+        echo "install-deps: missing packages: ${missing[*]}; run this script as root" >&2
+        exit 1
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
