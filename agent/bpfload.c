@@ -400,6 +400,21 @@ int bpf_set_filter(Bpf *b, const KernelFilter *f)
         return 0;
 }
 
+int bpf_set_exec_env(Bpf *b, bool on)
+{
+        uint32_t zero = 0;
+
+        if (on == !!(b->settings.flags & TR_SET_EXEC_ENV))
+                return 0;
+        if (on)
+                b->settings.flags |= TR_SET_EXEC_ENV;
+        else
+                b->settings.flags &= ~TR_SET_EXEC_ENV;
+        if (bpf_map_update_elem(b->fd_settings, &zero, &b->settings, BPF_ANY) < 0)
+                return log_error_errno(errno, "cannot write the BPF settings: %m");
+        return 0;
+}
+
 int bpf_epoll_fd(Bpf *b)
 {
         return ring_buffer__epoll_fd(b->rb);

@@ -69,6 +69,8 @@ int bpf_set_events(Bpf *b, const EventWant *wants, uint32_t *ret_unavailable, un
 bool bpf_event_available(const char *tracepoint);
 
 int bpf_set_filter(Bpf *b, const KernelFilter *f);
+/* Whether exec events capture the environment (a rule may need it). */
+int bpf_set_exec_env(Bpf *b, bool on);
 int bpf_epoll_fd(Bpf *b);
 /* Consumes everything pending; returns records consumed or a negative errno. */
 int bpf_consume(Bpf *b);

@@ -18,9 +18,9 @@ int event_decode(const void *rec, size_t len, Event *ret)
         if (!rec || len < sizeof(struct tr_event_hdr))
                 return -EBADMSG;
         memcpy(&ret->h, p, sizeof(ret->h));
-        if (ret->h.size < sizeof(struct tr_event_hdr) || ret->h.size > len)
+        /* the kernel side outputs exactly hdr.size bytes: any other length is a broken record */
+        if (ret->h.size < sizeof(struct tr_event_hdr) || ret->h.size != len)
                 return -EBADMSG;
-        len = ret->h.size;
         ret->h.comm[TR_COMM_LEN - 1] = 0;
         ret->def = catalog_by_id(ret->h.type);
 

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * `tracee` with no subcommand: run the detection rules and print findings.
+ * `tracee` with no subcommand: the agent. It runs every enabled rule over the events of the whole
+ * host and sends findings to its sinks (standard output, the journal, the D-Bus Detection signal),
+ * on one sd-event loop that also serves the bus, signals and timers. Works the same under systemd
+ * (Type=notify, watchdog, reload) and in a terminal.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -8,50 +11,55 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <systemd/sd-daemon.h>
 #include <systemd/sd-event.h>
 
+#include "agent.h"
+#include "bus-api.h"
 #include "catalog.h"
-#include "config.h"
 #include "detect.h"
-#include "engine.h"
 #include "finding.h"
+#include "journal.h"
 #include "log.h"
-#include "pipeline.h"
 
-typedef enum FindingOutput {
-        FOUT_TABLE,
-        FOUT_JSON,
-        FOUT_NONE,
-} FindingOutput;
+#define STATUS_INTERVAL_USEC (5 * 1000000ULL)
 
-typedef struct DetectCtx {
-        Engine *engine;
-        Pipeline *pipeline;
-        FindingOutput out;
-        JsonW w;
-        uint64_t findings;
-} DetectCtx;
+static uint64_t now_usec(clockid_t clk)
+{
+        struct timespec ts;
+
+        clock_gettime(clk, &ts);
+        return (uint64_t) ts.tv_sec * 1000000ULL + ts.tv_nsec / 1000;
+}
 
 static void help(void)
 {
         printf("Usage: tracee [OPTIONS]\n"
                "       tracee trace [OPTIONS]      (stream raw events; see tracee trace --help)\n\n"
                "Watch this host with eBPF and report behaviour attackers use. With no options every rule\n"
-               "runs and findings are printed on standard output.\n\n"
+               "runs, findings are printed on standard output and logged to the journal, and the agent is\n"
+               "controlled over D-Bus (traceectl).\n\n"
                "Options:\n"
+               "  -c, --config PATH       configuration file (default " CONFIG_DEFAULT_PATH "; a missing\n"
+               "                          default file means built-in defaults)\n"
                "  -r, --rules LIST        run only these rules (IDs, comma separated, e.g. TRC-2,TRC-5)\n"
-               "  -o, --output FORMAT     table (default), json or none\n"
+               "  -o, --output FORMAT     findings on standard output: table (default), json or none\n"
+               "      --journal=yes|no    log findings to the journal (default yes)\n"
                "  -x, --exceptions FILE   per-rule exceptions, INI: [rule TRC-N] with exception_exe=GLOB,\n"
                "                          exception_comm=NAME, exception_uid=N, exception_container=ID\n"
                "      --ld-library-path   TRC-7 also fires on LD_LIBRARY_PATH\n"
-               "      --list              print the rules (ID, name, severity, MITRE, tags) and exit\n"
                "      --ringbuf-size N    ring buffer size in bytes (power of two; default 8 MiB)\n"
                "      --btf-file PATH     BTF of the running kernel, when it has no /sys/kernel/btf/vmlinux\n"
+               "      --check             check the configuration and exit\n"
+               "      --list              print the rules (ID, name, severity, MITRE, tags) and exit\n"
                "  -v, --verbose           debug messages\n"
                "  -h, --help              this help\n"
                "      --version           print the version\n\n"
+               "Signals: SIGHUP reloads the configuration; SIGINT and SIGTERM stop.\n"
+               "Environment: TRACEE_BPF_FILE loads a prebuilt BPF object instead of the built-in one.\n\n"
                "Examples:\n"
                "  tracee\n"
                "  tracee --rules TRC-2,TRC-5 --output json\n"
@@ -63,7 +71,7 @@ static void list_rules(FILE *f, Engine *e)
         size_t n;
         RuleState *rs = engine_rules(e, &n);
 
-        fprintf(f, "%-6s %-34s %-8s %-44s %s\n", "ID", "NAME", "SEVERITY", "MITRE ATT&CK", "TAGS");
+        fprintf(f, "%-6s %-34s %-8s %-7s %-44s %s\n", "ID", "NAME", "SEVERITY", "ENABLED", "MITRE ATT&CK", "TAGS");
         for (size_t i = 0; i < n; i++) {
                 const Rule *r = rs[i].rule;
                 char mitre[128], tags[128] = "";
@@ -72,41 +80,334 @@ static void list_rules(FILE *f, Engine *e)
                 snprintf(mitre, sizeof(mitre), "%s: %s (%s)", r->mitre_tactic, r->mitre_technique, r->mitre_id);
                 for (unsigned t = 0; t < RULE_MAX_TAGS && r->tags[t]; t++)
                         o += snprintf(tags + o, sizeof(tags) - o, "%s%s", o ? "," : "", r->tags[t]);
-                fprintf(f, "%-6s %-34s %-8s %-44s %s\n", r->id, r->name, severity_to_string(r->severity), mitre,
-                        tags);
+                fprintf(f, "%-6s %-34s %-8s %-7s %-44s %s\n", r->id, r->name, severity_to_string(r->severity),
+                        rs[i].enabled ? "yes" : "no", mitre, tags);
                 fprintf(f, "       %s\n", r->description);
                 if (!rs[i].available)
                         fprintf(f, "       unavailable: %s\n", rs[i].unavailable_reason);
         }
 }
 
+/* ---------------------------------------------------------------------------------------------- */
+/* sinks */
+
 static void on_finding(void *userdata, const Finding *f)
 {
-        DetectCtx *c = userdata;
+        Context *c = userdata;
 
         c->findings++;
+        c->detections_changed = true;
+        jsonw_reset(&c->w);
+        finding_write_json(&c->w, f);
+        if (!jsonw_ok(&c->w))
+                return;
         switch (c->out) {
-        case FOUT_JSON:
-                jsonw_reset(&c->w);
-                finding_write_json(&c->w, f);
-                if (jsonw_ok(&c->w)) {
-                        fwrite(c->w.buf, 1, c->w.len, stdout);
-                        fputc('\n', stdout);
-                }
+        case STDOUT_JSON:
+                fwrite(c->w.buf, 1, c->w.len, stdout);
+                fputc('\n', stdout);
                 break;
-        case FOUT_TABLE:
+        case STDOUT_TABLE:
                 finding_print_table(stdout, f);
                 break;
-        case FOUT_NONE:
+        case STDOUT_NONE:
                 break;
         }
+        if (c->journal) {
+                if (journal_available())
+                        (void) journal_send_finding(f, c->w.buf);
+                else if (!c->journal_warned) {
+                        c->journal_warned = true;
+                        log_warning("the journal is not available (/run/systemd/journal/socket is missing): "
+                                    "findings go to standard output%s and D-Bus only",
+                                    c->out == STDOUT_NONE ? " (off: --output none)" : "");
+                }
+        }
+        bus_emit_detection(c, f, c->w.buf);
 }
 
 static int on_event(void *userdata, Event *e)
 {
-        DetectCtx *c = userdata;
+        Context *c = userdata;
 
         engine_dispatch(c->engine, e);
+        return 0;
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+/* configuration */
+
+static int select_rules(Engine *e, const char *list, const char *what, char *err, size_t errsz)
+{
+        char buf[1024], *save = NULL, *tok;
+
+        if (strcmp(list, "all") == 0 || !*list) {
+                engine_set_all_enabled(e, true);
+                return 0;
+        }
+        if (strlen(list) >= sizeof(buf)) {
+                snprintf(err, errsz, "%s: list too long", what);
+                return -EINVAL;
+        }
+        strcpy(buf, list);
+        engine_set_all_enabled(e, false);
+        for (tok = strtok_r(buf, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save))
+                if (engine_set_enabled(e, tok, true) < 0) {
+                        const char *m = rule_closest_id(tok);
+
+                        snprintf(err, errsz, "%s: no rule '%.40s'%s%s%s; see tracee --list", what, tok,
+                                 m ? " (did you mean " : "", m ? m : "", m ? "?)" : "");
+                        return -ENOENT;
+                }
+        return 0;
+}
+
+/* Checks what cannot be checked while parsing: rule IDs. */
+static int config_validate(const Config *cfg, ConfigDiag *d)
+{
+        char buf[256], *save = NULL, *tok;
+
+        if (strcmp(cfg->rules, "all") != 0 && *cfg->rules) {
+                snprintf(buf, sizeof(buf), "%s", cfg->rules);
+                for (tok = strtok_r(buf, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save))
+                        if (!rule_by_id(tok)) {
+                                const char *m = rule_closest_id(tok);
+
+                                snprintf(d->errors[d->n_errors < CONFIG_MAX_DIAG ? d->n_errors : CONFIG_MAX_DIAG - 1],
+                                         sizeof(d->errors[0]), "[agent] rules: no rule '%.40s'%s%s%s", tok,
+                                         m ? " (did you mean " : "", m ? m : "", m ? "?)" : "");
+                                d->n_errors++;
+                        }
+        }
+        for (unsigned i = 0; i < cfg->n_rule; i++)
+                if (!rule_by_id(cfg->rule[i].id)) {
+                        const char *m = rule_closest_id(cfg->rule[i].id);
+
+                        snprintf(d->errors[d->n_errors < CONFIG_MAX_DIAG ? d->n_errors : CONFIG_MAX_DIAG - 1],
+                                 sizeof(d->errors[0]), "[rule %s]: no such rule%s%s%s", cfg->rule[i].id,
+                                 m ? " (did you mean " : "", m ? m : "", m ? "?)" : "");
+                        d->n_errors++;
+                }
+        return d->n_errors ? -EINVAL : 0;
+}
+
+/* Reads the configuration into a new Config. Problems are logged; -EINVAL if it must not be used. */
+static int config_read(Context *c, Config **ret, char *err, size_t errsz)
+{
+        const char *path = c->arg_config ? c->arg_config : CONFIG_DEFAULT_PATH;
+        Config *cfg = calloc(1, sizeof(Config));
+        ConfigDiag *d = calloc(1, sizeof(ConfigDiag));
+        const char *extra = getenv("TRACEE_WEBHOOK_CONFIG");
+        int r;
+
+        if (!cfg || !d) {
+                free(cfg);
+                free(d);
+                return -ENOMEM;
+        }
+        config_defaults(cfg);
+        r = config_parse_file(path, cfg, d);
+        if (r == -ENOENT && !c->arg_config)
+                r = 0;          /* no default file: built-in defaults */
+        else if (r == -ENOENT) {
+                snprintf(err, errsz, "configuration file %s does not exist", path);
+                goto fail;
+        } else if (r < 0 && r != -EINVAL) {
+                snprintf(err, errsz, "cannot read %s: %s", path, strerror(-r));
+                goto fail;
+        }
+        if (extra && *extra) {
+                int k = config_parse_file(extra, cfg, d);
+
+                if (k == -ENOENT) {
+                        snprintf(err, errsz, "TRACEE_WEBHOOK_CONFIG names %s, which does not exist", extra);
+                        r = k;
+                        goto fail;
+                }
+                if (k < 0 && k != -EINVAL) {
+                        snprintf(err, errsz, "cannot read %s: %s", extra, strerror(-k));
+                        r = k;
+                        goto fail;
+                }
+        }
+        (void) config_validate(cfg, d);
+        for (unsigned i = 0; i < d->n_warnings && i < CONFIG_MAX_DIAG; i++)
+                log_struct(LOG_WARNING, TRACEE_MESSAGE_CONFIG, "%s", d->warnings[i]);
+        for (unsigned i = 0; i < d->n_errors && i < CONFIG_MAX_DIAG; i++)
+                log_struct(LOG_ERR, TRACEE_MESSAGE_CONFIG, "%s", d->errors[i]);
+        if (d->n_errors) {
+                snprintf(err, errsz, "%s: %u error(s) in the configuration, first: %s", path, d->n_errors,
+                         d->errors[0]);
+                r = -EINVAL;
+                goto fail;
+        }
+        free(d);
+        *ret = cfg;
+        return 0;
+fail:
+        free(cfg);
+        free(d);
+        return r < 0 ? r : -EINVAL;
+}
+
+/* Applies a validated configuration, then the run-time state, then the command line. */
+static int context_apply(Context *c, Config *cfg, char *err, size_t errsz)
+{
+        ConfigDiag *d = calloc(1, sizeof(ConfigDiag));
+        RuleOptions ro;
+        int r;
+
+        if (!d)
+                return -ENOMEM;
+        r = select_rules(c->engine, cfg->rules, "[agent] rules", err, errsz);
+        if (r >= 0)
+                r = config_apply_rules(cfg, c->engine, d);
+        if (r < 0 && d->n_errors)
+                snprintf(err, errsz, "%s", d->errors[0]);
+        free(d);
+        if (r < 0)
+                return r;
+        state_apply(&c->state, c->engine);
+        if (c->arg_rules) {
+                r = select_rules(c->engine, c->arg_rules, "--rules", err, errsz);
+                if (r < 0)
+                        return r;
+        }
+        ro.ld_library_path = cfg->ld_library_path || c->arg_ld_library_path;
+        engine_set_options(c->engine, &ro);
+        c->out = c->arg_output >= 0 ? (StdoutMode) c->arg_output : cfg->stdout_mode;
+        c->journal = c->arg_journal >= 0 ? c->arg_journal : cfg->journal;
+        free(c->config);
+        c->config = cfg;
+        return 0;
+}
+
+/* Tells the kernel side what the enabled rules need now. */
+static int context_update_kernel(Context *c)
+{
+        EventWant *wants;
+        bool env = false;
+        int r;
+
+        if (!c->pipeline)
+                return 0;
+        wants = calloc(TR_MAX_EVENT_ID, sizeof(EventWant));
+        if (!wants)
+                return -ENOMEM;
+        engine_wants(c->engine, wants, &env);
+        r = bpf_set_exec_env(c->pipeline->bpf, env);
+        if (r >= 0)
+                r = bpf_set_events(c->pipeline->bpf, wants, NULL, 0, NULL);
+        free(wants);
+        return r;
+}
+
+unsigned context_rules_enabled(Context *c)
+{
+        size_t n;
+        unsigned on = 0;
+        RuleState *rs = engine_rules(c->engine, &n);
+
+        for (size_t i = 0; i < n; i++)
+                on += rs[i].enabled && rs[i].available;
+        return on;
+}
+
+int context_set_rule(Context *c, const char *id, bool enabled)
+{
+        RuleState *s = engine_rule(c->engine, id);
+        int r;
+
+        if (!s)
+                return -ENOENT;
+        state_set(&c->state, s->rule->id, enabled);
+        r = state_save(c->state_path, &c->state);
+        if (r < 0)
+                log_warning_errno(r, "cannot save the rule state to %s, the change will not survive a restart: %m",
+                                  c->state_path);
+        if (s->enabled == enabled)
+                return 0;
+        (void) engine_set_enabled(c->engine, s->rule->id, enabled);
+        r = context_update_kernel(c);
+        if (r < 0)
+                return r;
+        log_info("rule %s (%s) %s", s->rule->id, s->rule->name, enabled ? "enabled" : "disabled");
+        bus_emit_changed(c, "RulesEnabled");
+        return 0;
+}
+
+static void notify_status(Context *c)
+{
+        PipelineStats st = {};
+
+        if (c->pipeline)
+                (void) pipeline_get_stats(c->pipeline, &st);
+        (void) sd_notifyf(0, "STATUS=%u rules enabled, %.0f events/s, %llu detections, %llu events lost",
+                          context_rules_enabled(c), c->events_per_sec, (unsigned long long) c->findings,
+                          (unsigned long long) st.lost);
+}
+
+int context_reload(Context *c, char *err, size_t errsz)
+{
+        Config *cfg = NULL;
+        State st;
+        int r;
+
+        (void) sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu", (unsigned long long) now_usec(CLOCK_MONOTONIC));
+        c->status = "reloading";
+        bus_emit_changed(c, "State");
+        r = config_read(c, &cfg, err, errsz);
+        if (r >= 0) {
+                r = state_load(c->state_path, &st);
+                if (r == -EBADMSG)
+                        log_warning("state file %s is corrupt; using what could be read", c->state_path);
+                c->state = st;
+                r = context_apply(c, cfg, err, errsz);
+                if (r < 0)
+                        free(cfg);
+        }
+        if (r >= 0)
+                r = context_update_kernel(c);
+        c->status = "running";
+        bus_emit_changed(c, "State");
+        bus_emit_changed(c, "RulesEnabled");
+        (void) sd_notify(0, "READY=1");
+        notify_status(c);
+        if (r < 0)
+                log_struct(LOG_ERR, TRACEE_MESSAGE_CONFIG, "reload failed, keeping the previous configuration: %s",
+                           err);
+        else
+                log_struct(LOG_INFO, TRACEE_MESSAGE_RELOADED, "configuration reloaded; %u rules enabled",
+                           context_rules_enabled(c));
+        return r;
+}
+
+static int on_sighup(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata)
+{
+        char err[512] = "";
+
+        (void) context_reload(userdata, err, sizeof(err));
+        return 0;
+}
+
+static int on_status_timer(sd_event_source *s, uint64_t usec, void *userdata)
+{
+        Context *c = userdata;
+        PipelineStats st = {};
+        uint64_t now = now_usec(CLOCK_MONOTONIC);
+
+        if (c->pipeline && pipeline_get_stats(c->pipeline, &st) == 0) {
+                if (c->last_status_usec && now > c->last_status_usec)
+                        c->events_per_sec = (double) (st.events - c->last_events) * 1e6 /
+                                            (double) (now - c->last_status_usec);
+                c->last_events = st.events;
+        }
+        c->last_status_usec = now;
+        notify_status(c);
+        if (c->detections_changed) {
+                c->detections_changed = false;
+                bus_emit_changed(c, "Detections");
+        }
+        (void) sd_event_source_set_time_relative(s, STATUS_INTERVAL_USEC);
         return 0;
 }
 
@@ -115,34 +416,149 @@ static void on_tick(void *userdata)
         fflush(stdout);
 }
 
-/* Applies --rules: enables exactly the listed IDs. */
-static int select_rules(Engine *e, const char *list)
+/* ---------------------------------------------------------------------------------------------- */
+/* Describe() */
+
+static void write_rule_brief(JsonW *w, const RuleState *s)
 {
-        char buf[1024], *save = NULL, *tok;
-
-        if (strlen(list) >= sizeof(buf) || !*list)
-                return log_error_errno(EINVAL, "--rules: expected a list of rule IDs such as TRC-2,TRC-5");
-        strcpy(buf, list);
-        engine_set_all_enabled(e, false);
-        for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
-                if (engine_set_enabled(e, tok, true) < 0) {
-                        const char *c = rule_closest_id(tok);
-
-                        return log_error_errno(ENOENT, "--rules: no rule '%s'%s%s%s; see tracee --list", tok,
-                                               c ? " (did you mean " : "", c ? c : "", c ? "?)" : "");
-                }
-        return 0;
+        jsonw_obj_open(w);
+        jsonw_kv_str(w, "id", s->rule->id);
+        jsonw_kv_str(w, "name", s->rule->name);
+        jsonw_kv_str(w, "severity", severity_to_string(s->rule->severity));
+        jsonw_key(w, "enabled");
+        jsonw_bool(w, s->enabled);
+        jsonw_key(w, "available");
+        jsonw_bool(w, s->available);
+        if (!s->available)
+                jsonw_kv_str(w, "unavailableReason", s->unavailable_reason);
+        jsonw_kv_uint(w, "detections", s->findings);
+        jsonw_kv_uint(w, "suppressed", s->suppressed);
+        jsonw_obj_close(w);
 }
 
-int detect_main(int argc, char **argv)
+void context_describe_rule_json(Context *c, const RuleState *s, JsonW *w)
 {
-        enum { ARG_LIST = 0x100, ARG_RINGBUF, ARG_BTF, ARG_LDLP, ARG_VERSION };
+        const Rule *r = s->rule;
+
+        jsonw_obj_open(w);
+        jsonw_kv_str(w, "id", r->id);
+        jsonw_kv_str(w, "name", r->name);
+        jsonw_kv_str(w, "description", r->description);
+        jsonw_kv_int(w, "severity", r->severity);
+        jsonw_kv_str(w, "severityName", severity_to_string(r->severity));
+        jsonw_key(w, "mitre");
+        jsonw_obj_open(w);
+        jsonw_kv_str(w, "tactic", r->mitre_tactic);
+        jsonw_kv_str(w, "technique", r->mitre_technique);
+        jsonw_kv_str(w, "id", r->mitre_id);
+        jsonw_obj_close(w);
+        jsonw_key(w, "tags");
+        jsonw_arr_open(w);
+        for (unsigned t = 0; t < RULE_MAX_TAGS && r->tags[t]; t++)
+                jsonw_str(w, r->tags[t]);
+        jsonw_arr_close(w);
+        jsonw_key(w, "events");
+        jsonw_arr_open(w);
+        for (unsigned k = 0; k < r->nneeds; k++)
+                jsonw_str(w, r->needs[k].event);
+        jsonw_arr_close(w);
+        jsonw_key(w, "enabled");
+        jsonw_bool(w, s->enabled);
+        jsonw_key(w, "available");
+        jsonw_bool(w, s->available);
+        jsonw_kv_str(w, "unavailableReason", s->available ? "" : s->unavailable_reason);
+        jsonw_kv_uint(w, "detections", s->findings);
+        jsonw_kv_uint(w, "suppressed", s->suppressed);
+        jsonw_key(w, "exceptions");
+        jsonw_obj_open(w);
+        jsonw_key(w, "exe");
+        jsonw_arr_open(w);
+        for (unsigned i = 0; i < s->exc.n_exe; i++)
+                jsonw_str(w, s->exc.exe_glob[i]);
+        jsonw_arr_close(w);
+        jsonw_key(w, "comm");
+        jsonw_arr_open(w);
+        for (unsigned i = 0; i < s->exc.n_comm; i++)
+                jsonw_str(w, s->exc.comm[i]);
+        jsonw_arr_close(w);
+        jsonw_key(w, "uid");
+        jsonw_arr_open(w);
+        for (unsigned i = 0; i < s->exc.n_uid; i++)
+                jsonw_uint(w, s->exc.uid[i]);
+        jsonw_arr_close(w);
+        jsonw_key(w, "container");
+        jsonw_arr_open(w);
+        for (unsigned i = 0; i < s->exc.n_container; i++)
+                jsonw_str(w, s->exc.container[i]);
+        jsonw_arr_close(w);
+        jsonw_obj_close(w);
+        jsonw_obj_close(w);
+}
+
+void context_describe_json(Context *c, JsonW *w)
+{
+        PipelineStats st = {};
+        size_t n;
+        RuleState *rs = engine_rules(c->engine, &n);
+
+        if (c->pipeline)
+                (void) pipeline_get_stats(c->pipeline, &st);
+        jsonw_obj_open(w);
+        jsonw_kv_str(w, "version", TRACEE_VERSION);
+        jsonw_kv_str(w, "state", c->status);
+        jsonw_kv_uint(w, "pid", getpid());
+        jsonw_kv_uint(w, "startedAt", c->started_at_usec);
+        jsonw_kv_uint(w, "eventsReceived", st.events);
+        jsonw_kv_uint(w, "eventsLost", st.lost);
+        jsonw_kv_uint(w, "eventsFilteredInKernel", st.filtered);
+        jsonw_kv_uint(w, "recordsMalformed", st.malformed);
+        jsonw_kv_int(w, "eventsPerSecond", (int64_t) c->events_per_sec);
+        jsonw_kv_uint(w, "detections", c->findings);
+        jsonw_kv_uint(w, "rulesEnabled", context_rules_enabled(c));
+        jsonw_key(w, "journal");
+        jsonw_bool(w, c->journal && journal_available());
+        jsonw_kv_str(w, "configFile", c->arg_config ? c->arg_config : CONFIG_DEFAULT_PATH);
+        jsonw_kv_str(w, "stateFile", c->state_path);
+        jsonw_key(w, "rules");
+        jsonw_arr_open(w);
+        for (size_t i = 0; i < n; i++)
+                write_rule_brief(w, &rs[i]);
+        jsonw_arr_close(w);
+        jsonw_key(w, "webhooks");
+        jsonw_arr_open(w);
+        jsonw_arr_close(w);
+        jsonw_obj_close(w);
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+
+static void mark_unavailable(Engine *e)
+{
+        size_t n;
+        const EventDef *all = catalog_all(&n);
+        uint32_t missing[64];
+        unsigned nm = 0;
+
+        if (tracefs_ensure() < 0 && access("/sys/kernel/tracing/events/syscalls", F_OK) < 0)
+                return;         /* can't tell without tracefs (unprivileged --list) */
+        for (size_t i = 0; i < n && nm < 64; i++)
+                if (all[i].tracepoint && !bpf_event_available(all[i].tracepoint))
+                        missing[nm++] = all[i].id;
+        engine_mark_unavailable(e, missing, nm);
+}
+
+static int parse_args(Context *c, int argc, char **argv, bool *ret_list, bool *ret_check)
+{
+        enum { ARG_LIST = 0x100, ARG_RINGBUF, ARG_BTF, ARG_LDLP, ARG_VERSION, ARG_JOURNAL, ARG_CHECK };
         static const struct option opts[] = {
+                { "config", required_argument, NULL, 'c' },
                 { "rules", required_argument, NULL, 'r' },
                 { "output", required_argument, NULL, 'o' },
+                { "journal", required_argument, NULL, ARG_JOURNAL },
                 { "exceptions", required_argument, NULL, 'x' },
                 { "ld-library-path", no_argument, NULL, ARG_LDLP },
                 { "list", no_argument, NULL, ARG_LIST },
+                { "check", no_argument, NULL, ARG_CHECK },
                 { "ringbuf-size", required_argument, NULL, ARG_RINGBUF },
                 { "btf-file", required_argument, NULL, ARG_BTF },
                 { "verbose", no_argument, NULL, 'v' },
@@ -150,98 +566,141 @@ int detect_main(int argc, char **argv)
                 { "version", no_argument, NULL, ARG_VERSION },
                 {}
         };
-        DetectCtx c = { .out = FOUT_TABLE };
-        BpfOptions bo = {};
-        RuleOptions ro = {};
-        sd_event *ev = NULL;
-        EventWant *wants = NULL;
-        const char *rules = NULL, *exceptions = NULL;
-        bool list = false;
-        int opt, r;
+        int opt;
 
-        r = engine_new(on_finding, &c, &c.engine);
-        if (r < 0)
-                return log_error_errno(r, "cannot set up the rule engine: %m");
         optind = 1;
-        while ((opt = getopt_long(argc, argv, "r:o:x:vh", opts, NULL)) >= 0) {
+        while ((opt = getopt_long(argc, argv, "c:r:o:x:vh", opts, NULL)) >= 0) {
                 switch (opt) {
+                case 'c':
+                        c->arg_config = optarg;
+                        break;
                 case 'r':
-                        rules = optarg;
+                        c->arg_rules = optarg;
                         break;
                 case 'o':
                         if (strcmp(optarg, "json") == 0)
-                                c.out = FOUT_JSON;
+                                c->arg_output = STDOUT_JSON;
                         else if (strcmp(optarg, "table") == 0)
-                                c.out = FOUT_TABLE;
+                                c->arg_output = STDOUT_TABLE;
                         else if (strcmp(optarg, "none") == 0)
-                                c.out = FOUT_NONE;
-                        else {
-                                r = log_error_errno(EINVAL, "--output '%s': expected table, json or none", optarg);
-                                goto out;
-                        }
+                                c->arg_output = STDOUT_NONE;
+                        else
+                                return log_error_errno(EINVAL, "--output '%s': expected table, json or none", optarg);
                         break;
+                case ARG_JOURNAL: {
+                        bool b;
+
+                        if (!parse_boolean(optarg, &b))
+                                return log_error_errno(EINVAL, "--journal '%s': expected yes or no", optarg);
+                        c->arg_journal = b;
+                        break;
+                }
                 case 'x':
-                        exceptions = optarg;
+                        c->arg_exceptions = optarg;
                         break;
                 case ARG_LDLP:
-                        ro.ld_library_path = true;
+                        c->arg_ld_library_path = true;
                         break;
                 case ARG_LIST:
-                        list = true;
+                        *ret_list = true;
+                        break;
+                case ARG_CHECK:
+                        *ret_check = true;
                         break;
                 case ARG_RINGBUF: {
                         char *end;
 
                         errno = 0;
-                        bo.ringbuf_size = strtoull(optarg, &end, 0);
-                        if (errno || *end || bo.ringbuf_size < 4096 || (bo.ringbuf_size & (bo.ringbuf_size - 1))) {
-                                r = log_error_errno(EINVAL, "--ringbuf-size '%s': expected a power of two "
-                                                    "of at least 4096 bytes", optarg);
-                                goto out;
-                        }
+                        c->arg_ringbuf_size = strtoull(optarg, &end, 0);
+                        if (errno || *end || c->arg_ringbuf_size < 4096 ||
+                            (c->arg_ringbuf_size & (c->arg_ringbuf_size - 1)))
+                                return log_error_errno(EINVAL, "--ringbuf-size '%s': expected a power of two "
+                                                       "of at least 4096 bytes", optarg);
                         break;
                 }
                 case ARG_BTF:
-                        bo.btf_file = optarg;
+                        c->arg_btf_file = optarg;
                         break;
                 case 'v':
                         log_set_max_level(LOG_DEBUG);
                         break;
                 case 'h':
                         help();
-                        r = 0;
-                        goto out;
+                        return 0;
                 case ARG_VERSION:
                         printf("tracee " TRACEE_VERSION "\n");
-                        r = 0;
-                        goto out;
+                        return 0;
                 default:
-                        r = -EINVAL;
-                        goto out;
+                        return -EINVAL;
                 }
         }
-        if (optind < argc) {
-                r = log_error_errno(EINVAL, "unexpected argument '%s' (see tracee --help)", argv[optind]);
-                goto out;
-        }
-        if (rules && (r = select_rules(c.engine, rules)) < 0)
-                goto out;
-        if (exceptions && (r = exceptions_load(exceptions, c.engine)) < 0)
-                goto out;
-        engine_set_options(c.engine, &ro);
-        {
-                /* Which rules this kernel can serve (listing needs no privileges). */
-                size_t n;
-                const EventDef *all = catalog_all(&n);
-                uint32_t missing[64];
-                unsigned nm = 0;
+        if (optind < argc)
+                return log_error_errno(EINVAL, "unexpected argument '%s' (see tracee --help)", argv[optind]);
+        return 1;
+}
 
-                if (tracefs_ensure() == 0 || access("/sys/kernel/tracing/events/syscalls", F_OK) == 0)
-                        for (size_t i = 0; i < n && nm < 64; i++)
-                                if (all[i].tracepoint && !bpf_event_available(all[i].tracepoint))
-                                        missing[nm++] = all[i].id;
-                engine_mark_unavailable(c.engine, missing, nm);
+static void context_done(Context *c)
+{
+        pipeline_free(c->pipeline);
+        c->pipeline = NULL;
+        sd_bus_slot_unref(c->vtable_slot);
+        sd_bus_flush_close_unref(c->bus);
+        sd_event_source_disable_unref(c->status_timer);
+        sd_event_source_disable_unref(c->sighup);
+        sd_event_unref(c->event);
+        engine_free(c->engine);
+        free(c->config);
+        jsonw_done(&c->w);
+}
+
+int detect_main(int argc, char **argv)
+{
+        Context c = { .arg_output = -1, .arg_journal = -1, .status = "starting" };
+        BpfOptions bo = {};
+        Config *cfg = NULL;
+        char err[512] = "";
+        bool list = false, check = false;
+        int r;
+
+        /* Under systemd, our own messages go to the journal with their fields. */
+        if ((getenv("INVOCATION_ID") || getenv("JOURNAL_STREAM")) && journal_available())
+                log_set_target(LOG_TARGET_JOURNAL);
+
+        r = engine_new(on_finding, &c, &c.engine);
+        if (r < 0)
+                return log_error_errno(r, "cannot set up the rule engine: %m");
+        r = parse_args(&c, argc, argv, &list, &check);
+        if (r <= 0)
+                goto out;
+
+        r = config_read(&c, &cfg, err, sizeof(err));
+        if (r < 0) {
+                log_struct(LOG_ERR, TRACEE_MESSAGE_CONFIG, "not starting: %s", err);
+                goto out;
         }
+        snprintf(c.state_path, sizeof(c.state_path), "%s/" STATE_FILE_NAME, cfg->state_directory);
+        if (!list && !check) {
+                r = state_load(c.state_path, &c.state);
+                if (r == -EBADMSG)
+                        log_warning("state file %s is corrupt or truncated; using what could be read and the "
+                                    "configuration for the rest", c.state_path);
+                else if (r < 0)
+                        log_warning_errno(r, "cannot read state file %s, ignoring: %m", c.state_path);
+        }
+        r = context_apply(&c, cfg, err, sizeof(err));
+        if (r < 0) {
+                free(cfg);
+                log_struct(LOG_ERR, TRACEE_MESSAGE_CONFIG, "not starting: %s", err);
+                goto out;
+        }
+        if (c.arg_exceptions && (r = exceptions_load(c.arg_exceptions, c.engine)) < 0)
+                goto out;
+        if (check) {
+                printf("configuration OK: %u rules enabled\n", context_rules_enabled(&c));
+                r = 0;
+                goto out;
+        }
+        mark_unavailable(c.engine);
         if (list) {
                 list_rules(stdout, c.engine);
                 r = 0;
@@ -261,7 +720,8 @@ int detect_main(int argc, char **argv)
                                 log_warning("rule %s (%s) is unavailable: %s", rs[i].rule->id, rs[i].rule->name,
                                             rs[i].unavailable_reason);
         }
-        r = sd_event_default(&ev);
+
+        r = sd_event_default(&c.event);
         if (r < 0) {
                 log_error_errno(r, "cannot create the event loop: %m");
                 goto out;
@@ -272,43 +732,56 @@ int detect_main(int argc, char **argv)
                 sigemptyset(&ss);
                 sigaddset(&ss, SIGINT);
                 sigaddset(&ss, SIGTERM);
+                sigaddset(&ss, SIGHUP);
                 sigprocmask(SIG_BLOCK, &ss, NULL);
-                (void) sd_event_add_signal(ev, NULL, SIGINT, NULL, NULL);
-                (void) sd_event_add_signal(ev, NULL, SIGTERM, NULL, NULL);
+                (void) sd_event_add_signal(c.event, NULL, SIGINT, NULL, NULL);
+                (void) sd_event_add_signal(c.event, NULL, SIGTERM, NULL, NULL);
+                (void) sd_event_add_signal(c.event, &c.sighup, SIGHUP, on_sighup, &c);
         }
-        wants = calloc(TR_MAX_EVENT_ID, sizeof(EventWant));
-        if (!wants) {
-                r = log_error_errno(ENOMEM, "out of memory");
-                goto out;
-        }
-        engine_wants(c.engine, wants, &bo.exec_env);
+        (void) sd_event_set_watchdog(c.event, true);
+
+        bo.ringbuf_size = c.arg_ringbuf_size ? c.arg_ringbuf_size : c.config->ringbuf_size;
+        bo.btf_file = c.arg_btf_file ? c.arg_btf_file : (*c.config->btf_file ? c.config->btf_file : NULL);
         {
                 const char *f = getenv("TRACEE_BPF_FILE");
 
-                if (f && *f)
-                        bo.bpf_object = f;
+                bo.bpf_object = f && *f ? f : (*c.config->bpf_object ? c.config->bpf_object : NULL);
         }
         setvbuf(stdout, NULL, _IOFBF, 1 << 16);
-        r = pipeline_new(ev, &bo, on_event, &c, &c.pipeline);
+        r = pipeline_new(c.event, &bo, on_event, &c, &c.pipeline);
         if (r < 0)
                 goto out;
         c.pipeline->on_tick = on_tick;
         engine_set_proctable(c.engine, &c.pipeline->procs);
-        r = bpf_set_events(c.pipeline->bpf, wants, NULL, 0, NULL);
+        r = context_update_kernel(&c);
         if (r < 0)
                 goto out;
-        {
-                size_t n;
-                unsigned on = 0;
-                RuleState *rs = engine_rules(c.engine, &n);
 
-                for (size_t i = 0; i < n; i++)
-                        on += rs[i].enabled && rs[i].available;
-                log_info("watching with %u rule(s), %u programs attached; stop with Ctrl-C", on,
-                         bpf_attached_count(c.pipeline->bpf));
+        r = bus_setup(&c);
+        if (r < 0) {
+                log_warning_errno(r, "D-Bus control is off: cannot serve %s on the system bus: %m "
+                                  "(detection goes on)", TRACEE_BUS_NAME);
+                r = 0;
         }
-        (void) sd_notify(0, "READY=1\nSTATUS=Detecting");
-        r = sd_event_loop(ev);
+        if (c.journal && !journal_available()) {
+                c.journal_warned = true;
+                log_warning("the journal is not available (/run/systemd/journal/socket is missing): findings go "
+                            "to standard output%s and D-Bus only", c.out == STDOUT_NONE ? " (off: --output none)" : "");
+        }
+        r = sd_event_add_time_relative(c.event, &c.status_timer, CLOCK_MONOTONIC, STATUS_INTERVAL_USEC, 100000,
+                                       on_status_timer, &c);
+        if (r >= 0)
+                (void) sd_event_source_set_enabled(c.status_timer, SD_EVENT_ON);
+
+        c.started_at_usec = now_usec(CLOCK_REALTIME);
+        c.status = "running";
+        log_struct(LOG_INFO, TRACEE_MESSAGE_STARTED, "started: %u rules enabled, %u programs attached",
+                   context_rules_enabled(&c), bpf_attached_count(c.pipeline->bpf));
+        (void) sd_notify(0, "READY=1");
+        notify_status(&c);
+        r = sd_event_loop(c.event);
+
+        c.status = "stopping";
         (void) sd_notify(0, "STOPPING=1");
         (void) pipeline_drain(c.pipeline);
         fflush(stdout);
@@ -316,16 +789,12 @@ int detect_main(int argc, char **argv)
                 PipelineStats st;
 
                 if (pipeline_get_stats(c.pipeline, &st) == 0)
-                        log_full_errno(st.lost ? LOG_WARNING : LOG_INFO, 0,
-                                       "%llu events, %llu findings, %llu events lost",
-                                       (unsigned long long) st.events, (unsigned long long) c.findings,
-                                       (unsigned long long) st.lost);
+                        log_struct(st.lost ? LOG_WARNING : LOG_INFO, TRACEE_MESSAGE_STOPPED,
+                                   "stopped: %llu events, %llu detections, %llu events lost",
+                                   (unsigned long long) st.events, (unsigned long long) c.findings,
+                                   (unsigned long long) st.lost);
         }
 out:
-        pipeline_free(c.pipeline);
-        engine_free(c.engine);
-        sd_event_unref(ev);
-        free(wants);
-        jsonw_done(&c.w);
+        context_done(&c);
         return r < 0 ? r : 0;
 }

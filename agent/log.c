@@ -59,3 +59,21 @@ int log_internal(int level, int error, const char *file, int line, const char *f
         fprintf(stderr, "%s: %s\n", prefix, buf);
         return -e;
 }
+
+int log_internal_id(int level, const char *message_id, const char *format, ...)
+{
+        char buf[2048];
+        va_list ap;
+
+        if (level > max_level)
+                return 0;
+        va_start(ap, format);
+        vsnprintf(buf, sizeof(buf), format, ap);
+        va_end(ap);
+        if (target == LOG_TARGET_JOURNAL &&
+            sd_journal_send("MESSAGE=%s", buf, "PRIORITY=%d", level, "SYSLOG_IDENTIFIER=%s", prefix,
+                            "MESSAGE_ID=%s", message_id, NULL) >= 0)
+                return 0;
+        fprintf(stderr, "%s: %s\n", prefix, buf);
+        return 0;
+}

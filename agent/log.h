@@ -24,6 +24,10 @@ void log_set_prefix(const char *prefix);
 int log_internal(int level, int error, const char *file, int line, const char *func,
                  const char *format, ...) __attribute__((format(printf, 6, 7)));
 
+/* Like log_internal, with a journal MESSAGE_ID (ignored on stderr). */
+int log_internal_id(int level, const char *message_id, const char *format, ...) __attribute__((format(printf, 3, 4)));
+#define log_struct(level, message_id, ...) log_internal_id((level), (message_id), __VA_ARGS__)
+
 #define log_full_errno(level, error, ...) \
         log_internal((level), (error), __FILE__, __LINE__, __func__, __VA_ARGS__)
 #define log_debug(...)          log_full_errno(LOG_DEBUG, 0, __VA_ARGS__)

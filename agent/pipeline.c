@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bus-api.h"
 #include "container.h"
 #include "log.h"
 #include "pipeline.h"
@@ -246,9 +247,10 @@ static int on_stats(sd_event_source *s, uint64_t usec, void *userdata)
         PipelineStats st;
 
         if (pipeline_get_stats(p, &st) == 0 && st.lost > p->lost_reported) {
-                log_warning("lost %llu events in the last seconds (%llu in all): the ring buffer was full; "
-                            "raise ringbuf_size or narrow the events",
-                            (unsigned long long) (st.lost - p->lost_reported), (unsigned long long) st.lost);
+                log_struct(LOG_WARNING, TRACEE_MESSAGE_EVENTS_LOST,
+                           "lost %llu events in the last seconds (%llu in all): the ring buffer was full; "
+                           "raise ringbuf_size or narrow the events",
+                           (unsigned long long) (st.lost - p->lost_reported), (unsigned long long) st.lost);
                 p->lost_reported = st.lost;
         }
         p->boot_to_wall = boot_to_wall_now();

@@ -1,0 +1,266 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The D-Bus service org.tracee.Agent1 (see bus-api.h). Handlers go: read the arguments, validate
+ * them (quoting the bad value), return early if nothing changes, authorise, act, signal, reply.
+ *
+ * Authorisation is enforced twice: the installed D-Bus policy denies the mutating methods to
+ * non-root callers, and the handlers check the caller's effective uid from the bus itself (never
+ * from an argument), so a permissive bus configuration alone does not open them. All methods are
+ * marked UNPRIVILEGED for sd-bus because the handlers do their own check.
+ */
+#include <errno.h>
+#include <string.h>
+#include <systemd/sd-bus.h>
+
+#include "agent.h"
+#include "bus-api.h"
+#include "log.h"
+
+static int check_root(sd_bus_message *m, sd_bus_error *error)
+{
+        sd_bus_creds *creds = NULL;
+        uid_t euid;
+        int r;
+
+        r = sd_bus_query_sender_creds(m, SD_BUS_CREDS_EUID | SD_BUS_CREDS_AUGMENT, &creds);
+        if (r < 0)
+                return sd_bus_error_set_errnof(error, r, "Cannot determine the caller's credentials: %m");
+        r = sd_bus_creds_get_euid(creds, &euid);
+        sd_bus_creds_unref(creds);
+        if (r < 0)
+                return sd_bus_error_set_errnof(error, r, "Cannot determine the caller's uid: %m");
+        if (euid != 0)
+                return sd_bus_error_setf(error, TRACEE_ERROR_ACCESS_DENIED,
+                                         "Changing Tracee's rules needs root (caller uid %u)", (unsigned) euid);
+        return 0;
+}
+
+static int no_such_rule(sd_bus_error *error, const char *id)
+{
+        const char *m = rule_closest_id(id);
+        char shown[80];
+
+        /* the id comes from the caller: show it bounded and printable */
+        snprintf(shown, sizeof(shown), "%s", id);
+        for (char *p = shown; *p; p++)
+                if ((unsigned char) *p < 0x20 || (unsigned char) *p >= 0x7f)
+                        *p = '?';
+        if (m)
+                return sd_bus_error_setf(error, TRACEE_ERROR_NO_SUCH_RULE, "No rule '%s' (did you mean %s?)", shown, m);
+        return sd_bus_error_setf(error, TRACEE_ERROR_NO_SUCH_RULE, "No rule '%s'", shown);
+}
+
+static int method_list_rules(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+        Context *c = userdata;
+        sd_bus_message *reply = NULL;
+        size_t n;
+        RuleState *rs = engine_rules(c->engine, &n);
+        int r;
+
+        r = sd_bus_message_new_method_return(m, &reply);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_open_container(reply, 'a', "(sssiasbbs)");
+        for (size_t i = 0; r >= 0 && i < n; i++) {
+                const Rule *rule = rs[i].rule;
+
+                r = sd_bus_message_open_container(reply, 'r', "sssiasbbs");
+                if (r >= 0)
+                        r = sd_bus_message_append(reply, "sssi", rule->id, rule->name, rule->description,
+                                                  (int32_t) rule->severity);
+                if (r >= 0)
+                        r = sd_bus_message_open_container(reply, 'a', "s");
+                for (unsigned t = 0; r >= 0 && t < RULE_MAX_TAGS && rule->tags[t]; t++)
+                        r = sd_bus_message_append(reply, "s", rule->tags[t]);
+                if (r >= 0)
+                        r = sd_bus_message_close_container(reply);
+                if (r >= 0)
+                        r = sd_bus_message_append(reply, "bbs", (int) rs[i].enabled, (int) rs[i].available,
+                                                  rs[i].available ? "" : rs[i].unavailable_reason);
+                if (r >= 0)
+                        r = sd_bus_message_close_container(reply);
+        }
+        if (r >= 0)
+                r = sd_bus_message_close_container(reply);
+        if (r >= 0)
+                r = sd_bus_send(NULL, reply, NULL);
+        sd_bus_message_unref(reply);
+        return r;
+}
+
+static int reply_json(sd_bus_message *m, JsonW *w)
+{
+        if (!jsonw_ok(w))
+                return -ENOMEM;
+        return sd_bus_reply_method_return(m, "s", w->buf);
+}
+
+static int method_describe_rule(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+        Context *c = userdata;
+        const char *id;
+        RuleState *s;
+        int r;
+
+        r = sd_bus_message_read(m, "s", &id);
+        if (r < 0)
+                return r;
+        s = engine_rule(c->engine, id);
+        if (!s)
+                return no_such_rule(error, id);
+        jsonw_reset(&c->w);
+        context_describe_rule_json(c, s, &c->w);
+        return reply_json(m, &c->w);
+}
+
+static int set_rule(sd_bus_message *m, Context *c, bool enable, sd_bus_error *error)
+{
+        const char *id;
+        RuleState *s;
+        int r;
+
+        r = sd_bus_message_read(m, "s", &id);
+        if (r < 0)
+                return r;
+        s = engine_rule(c->engine, id);
+        if (!s)
+                return no_such_rule(error, id);
+        r = check_root(m, error);
+        if (r < 0)
+                return r;
+        if (enable && !s->available)
+                return sd_bus_error_setf(error, TRACEE_ERROR_RULE_UNAVAILABLE, "Rule %s is unavailable: %s",
+                                         s->rule->id, s->unavailable_reason);
+        r = context_set_rule(c, s->rule->id, enable);
+        if (r < 0)
+                return sd_bus_error_set_errnof(error, r, "Cannot %s rule %s: %m", enable ? "enable" : "disable",
+                                               s->rule->id);
+        return sd_bus_reply_method_return(m, NULL);
+}
+
+static int method_enable_rule(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+        return set_rule(m, userdata, true, error);
+}
+
+static int method_disable_rule(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+        return set_rule(m, userdata, false, error);
+}
+
+static int method_reload(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+        Context *c = userdata;
+        char err[512] = "";
+        int r;
+
+        r = check_root(m, error);
+        if (r < 0)
+                return r;
+        r = context_reload(c, err, sizeof(err));
+        if (r < 0)
+                return sd_bus_error_setf(error, TRACEE_ERROR_RELOAD_FAILED, "Reload failed, the previous "
+                                         "configuration stays in force: %s", err);
+        return sd_bus_reply_method_return(m, NULL);
+}
+
+static int method_describe(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+        Context *c = userdata;
+
+        jsonw_reset(&c->w);
+        context_describe_json(c, &c->w);
+        return reply_json(m, &c->w);
+}
+
+static int property_get(sd_bus *bus, const char *path, const char *interface, const char *property,
+                        sd_bus_message *reply, void *userdata, sd_bus_error *error)
+{
+        Context *c = userdata;
+        PipelineStats st = {};
+
+        if (c->pipeline)
+                (void) pipeline_get_stats(c->pipeline, &st);
+        if (strcmp(property, "Version") == 0)
+                return sd_bus_message_append(reply, "s", TRACEE_VERSION);
+        if (strcmp(property, "State") == 0)
+                return sd_bus_message_append(reply, "s", c->status);
+        if (strcmp(property, "StartedAt") == 0)
+                return sd_bus_message_append(reply, "t", c->started_at_usec);
+        if (strcmp(property, "EventsReceived") == 0)
+                return sd_bus_message_append(reply, "t", st.events);
+        if (strcmp(property, "EventsLost") == 0)
+                return sd_bus_message_append(reply, "t", st.lost);
+        if (strcmp(property, "Detections") == 0)
+                return sd_bus_message_append(reply, "t", c->findings);
+        if (strcmp(property, "RulesEnabled") == 0)
+                return sd_bus_message_append(reply, "u", context_rules_enabled(c));
+        return -EINVAL;
+}
+
+static const sd_bus_vtable agent_vtable[] = {
+        SD_BUS_VTABLE_START(0),
+        SD_BUS_PROPERTY("Version", "s", property_get, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+        SD_BUS_PROPERTY("State", "s", property_get, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        SD_BUS_PROPERTY("StartedAt", "t", property_get, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+        /* counters change all the time: no signal per change; read them when needed */
+        SD_BUS_PROPERTY("EventsReceived", "t", property_get, 0, 0),
+        SD_BUS_PROPERTY("EventsLost", "t", property_get, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        SD_BUS_PROPERTY("Detections", "t", property_get, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        SD_BUS_PROPERTY("RulesEnabled", "u", property_get, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        SD_BUS_METHOD_WITH_ARGS("ListRules", SD_BUS_NO_ARGS,
+                                SD_BUS_RESULT("a(sssiasbbs)", rules), method_list_rules,
+                                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("DescribeRule", SD_BUS_ARGS("s", id), SD_BUS_RESULT("s", json),
+                                method_describe_rule, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("EnableRule", SD_BUS_ARGS("s", id), SD_BUS_NO_RESULT, method_enable_rule,
+                                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("DisableRule", SD_BUS_ARGS("s", id), SD_BUS_NO_RESULT, method_disable_rule,
+                                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("Reload", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT, method_reload,
+                                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("Describe", SD_BUS_NO_ARGS, SD_BUS_RESULT("s", json), method_describe,
+                                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_SIGNAL_WITH_ARGS("Detection", SD_BUS_ARGS("s", rule_id, "s", severity, "s", finding), 0),
+        SD_BUS_VTABLE_END
+};
+
+void bus_emit_detection(Context *c, const Finding *f, const char *json)
+{
+        if (!c->bus)
+                return;
+        (void) sd_bus_emit_signal(c->bus, TRACEE_BUS_PATH, TRACEE_BUS_INTERFACE, "Detection", "sss", f->rule->id,
+                                  severity_to_string(f->rule->severity), json);
+}
+
+void bus_emit_changed(Context *c, const char *property)
+{
+        if (!c->bus)
+                return;
+        (void) sd_bus_emit_properties_changed(c->bus, TRACEE_BUS_PATH, TRACEE_BUS_INTERFACE, property, NULL);
+}
+
+int bus_setup(Context *c)
+{
+        int r;
+
+        r = sd_bus_open_system(&c->bus);
+        if (r < 0)
+                return r;
+        r = sd_bus_add_object_vtable(c->bus, &c->vtable_slot, TRACEE_BUS_PATH, TRACEE_BUS_INTERFACE, agent_vtable,
+                                     c);
+        if (r < 0)
+                goto fail;
+        r = sd_bus_request_name(c->bus, TRACEE_BUS_NAME, 0);
+        if (r < 0)
+                goto fail;
+        r = sd_bus_attach_event(c->bus, c->event, SD_EVENT_PRIORITY_NORMAL);
+        if (r < 0)
+                goto fail;
+        return 0;
+fail:
+        c->vtable_slot = sd_bus_slot_unref(c->vtable_slot);
+        c->bus = sd_bus_flush_close_unref(c->bus);
+        return r;
+}
