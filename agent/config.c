@@ -372,6 +372,11 @@ static char *reader(char *buf, int num, void *stream)
                 }
                 if (ch == '\n')
                         break;
+                /* Leading blanks are dropped: inih would take an indented line as the continuation
+                 * of the previous key's value ("  enabled = no" after "exception_exe = /x" would
+                 * add an exe glob instead of disabling the rule). */
+                if (n == 0 && !bad && (ch == ' ' || ch == '\t'))
+                        continue;
                 if (ch == 0 || n >= cap) {
                         bad = true;
                         continue;

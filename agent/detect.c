@@ -665,6 +665,8 @@ int detect_main(int argc, char **argv)
         /* Under systemd, our own messages go to the journal with their fields. */
         if ((getenv("INVOCATION_ID") || getenv("JOURNAL_STREAM")) && journal_available())
                 log_set_target(LOG_TARGET_JOURNAL);
+        else if (journal_available())
+                log_set_journal_copy(true);     /* in a terminal: start, stop, config problems also go there */
 
         r = engine_new(on_finding, &c, &c.engine);
         if (r < 0)

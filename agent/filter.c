@@ -82,6 +82,7 @@ static int parse_u32_list(const char *expr, const char *field, const char *list,
                           unsigned max, char *err, size_t errsz)
 {
         char buf[1024], *save = NULL, *tok;
+        unsigned start = *n;
 
         if (strlen(list) >= sizeof(buf) || !*list) {
                 snprintf(err, errsz, "filter '%s': %s needs a value", expr, field);
@@ -99,6 +100,10 @@ static int parse_u32_list(const char *expr, const char *field, const char *list,
                         return -EINVAL;
                 }
                 (*n)++;
+        }
+        if (*n == start) {      /* only commas: an empty set would silently match nothing */
+                snprintf(err, errsz, "filter '%s': %s needs a value", expr, field);
+                return -EINVAL;
         }
         return 0;
 }
@@ -183,6 +188,10 @@ static int parse_arg_filter(TraceFilter *f, const char *expr, const char *lhs, A
                         }
                 }
                 strcpy(af->values[af->n_values++], tok);
+        }
+        if (af->n_values == 0) {
+                snprintf(err, errsz, "filter '%s': a value is needed after the operator", expr);
+                return -EINVAL;
         }
         f->n_args++;
         return 0;
@@ -274,6 +283,10 @@ int filter_parse(TraceFilter *f, const char *expr, char *err, size_t errsz)
                         return -EINVAL;
                 }
                 strcpy(buf, rhs);
+                if (!rhs[strspn(rhs, ",")]) {
+                        snprintf(err, errsz, "filter '%s': comm needs a value", expr);
+                        return -EINVAL;
+                }
                 for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
                         if (k->n_comms >= 64) {
                                 snprintf(err, errsz, "filter '%s': too many comm values (at most 64)", expr);

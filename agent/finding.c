@@ -95,15 +95,17 @@ void finding_write_json(JsonW *w, const Finding *f)
 void finding_message(const Finding *f, char *buf, size_t n)
 {
         const Event *e = f->event;
-        char comm[80], exe[600], summary[1200];
+        char comm[80], exe[600], summary[1200], cid[280];
 
         str_escape_terminal(e->h.comm, strnlen(e->h.comm, sizeof(e->h.comm)), comm, sizeof(comm));
         str_escape_terminal(e->exe ? e->exe : "", e->exe ? strlen(e->exe) : 0, exe, sizeof(exe));
         str_escape_terminal(f->summary, strlen(f->summary), summary, sizeof(summary));
+        /* container ids come from cgroup names (nspawn machine names may hold any byte but C0) */
+        str_escape_terminal(e->container_id ? e->container_id : "", e->container_id ? strlen(e->container_id) : 0,
+                            cid, sizeof(cid));
         snprintf(buf, n, "%s %s: process %s (pid %u, uid %u, %s)%s%s %s", f->rule->id, f->rule->name, comm,
-                 e->h.pid, e->h.uid, *exe ? exe : "executable unknown",
-                 e->container_id && *e->container_id ? " in container " : "",
-                 e->container_id && *e->container_id ? e->container_id : "", summary);
+                 e->h.pid, e->h.uid, *exe ? exe : "executable unknown", *cid ? " in container " : "", cid,
+                 summary);
 }
 
 void finding_print_table(FILE *out, const Finding *f)

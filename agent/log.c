@@ -2,6 +2,7 @@
 /*
  * See log.h.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,12 @@
 static int max_level = LOG_INFO;
 static LogTarget target = LOG_TARGET_STDERR;
 static const char *prefix = "tracee";
+static bool journal_copy;
+
+void log_set_journal_copy(bool on)
+{
+        journal_copy = on;
+}
 
 void log_set_max_level(int level)
 {
@@ -70,10 +77,13 @@ int log_internal_id(int level, const char *message_id, const char *format, ...)
         va_start(ap, format);
         vsnprintf(buf, sizeof(buf), format, ap);
         va_end(ap);
-        if (target == LOG_TARGET_JOURNAL &&
-            sd_journal_send("MESSAGE=%s", buf, "PRIORITY=%d", level, "SYSLOG_IDENTIFIER=%s", prefix,
-                            "MESSAGE_ID=%s", message_id, NULL) >= 0)
-                return 0;
+        if (target == LOG_TARGET_JOURNAL || journal_copy) {
+                int r = sd_journal_send("MESSAGE=%s", buf, "PRIORITY=%d", level, "SYSLOG_IDENTIFIER=%s", prefix,
+                                        "MESSAGE_ID=%s", message_id, NULL);
+
+                if (r >= 0 && target == LOG_TARGET_JOURNAL)
+                        return 0;
+        }
         fprintf(stderr, "%s: %s\n", prefix, buf);
         return 0;
 }

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <syslog.h>
 
@@ -20,6 +21,8 @@ void log_set_max_level(int level);
 int log_get_max_level(void);
 void log_set_target(LogTarget t);
 void log_set_prefix(const char *prefix);
+/* Also send the messages that carry a MESSAGE_ID to the journal when logging to stderr. */
+void log_set_journal_copy(bool on);
 
 int log_internal(int level, int error, const char *file, int line, const char *func,
                  const char *format, ...) __attribute__((format(printf, 6, 7)));

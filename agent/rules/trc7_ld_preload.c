@@ -16,11 +16,14 @@
 
 #define PRELOAD_FILE "/etc/ld.so.preload"
 
+/* The path names /etc/ld.so.preload, absolutely or through a prefix (../../etc/ld.so.preload,
+ * /proc/1/root/etc/ld.so.preload). PRELOAD_FILE starts with '/', so a suffix match is already at a
+ * path-component boundary. */
 static bool ends_with_preload(const char *p)
 {
         size_t l = strlen(p), k = strlen(PRELOAD_FILE);
 
-        return l >= k && strcmp(p + l - k, PRELOAD_FILE) == 0 && (l == k || p[l - k - 1] == '/');
+        return l >= k && strcmp(p + l - k, PRELOAD_FILE) == 0;
 }
 
 static bool match(const Event *e, const RuleOptions *o, Finding *f)

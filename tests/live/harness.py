@@ -70,20 +70,35 @@ class Tracee:
         self._errt = threading.Thread(target=self._read_err, daemon=True)
         self._out.start()
         self._errt.start()
+        # Read the notify socket for as long as the agent runs, as systemd does: a datagram
+        # socket nobody reads fills up and blocks the sender.
+        self._ready = threading.Event()
+        self._stop_notify = False
+        self._nt = threading.Thread(target=self._read_notify, daemon=True)
+        self._nt.start()
         deadline = time.time() + self.ready_timeout
         while time.time() < deadline:
+            if self._ready.wait(0.1):
+                return
             if self.proc.poll() is not None:
                 self._errt.join(2)
                 raise RuntimeError(f"tracee exited with {self.proc.returncode} before READY=1: {self.err}")
+        self.stop()
+        raise RuntimeError(f"tracee did not send READY=1 within {self.ready_timeout}s: {self.err}")
+
+    def _read_notify(self):
+        while not self._stop_notify:
             try:
                 msg = self.sock.recv(4096).decode(errors="replace")
             except socket.timeout:
                 continue
-            self.notify.extend(msg.splitlines())
-            if "READY=1" in msg.splitlines():
+            except OSError:
                 return
-        self.stop()
-        raise RuntimeError(f"tracee did not send READY=1 within {self.ready_timeout}s: {self.err}")
+            lines = msg.splitlines()
+            with self._lock:
+                self.notify.extend(lines)
+            if "READY=1" in lines:
+                self._ready.set()
 
     def _read_out(self):
         for raw in self.proc.stdout:
@@ -104,6 +119,8 @@ class Tracee:
                 self.proc.wait()
         self._out.join(5)
         self._errt.join(5)
+        self._stop_notify = True
+        self._nt.join(2)
         self.sock.close()
         try:
             os.unlink(self.sock_path)

@@ -1,0 +1,1085 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+/*
+ * Unit tests for agent/engine.c and the seven rules: the kernel event set and predicates derived
+ * from the enabled rules, dispatch of canned positive events (each rule fires with the right data)
+ * and of canned look-alikes (silence), exceptions, counters, unavailability, and a dispatch
+ * throughput micro-benchmark (printed, not asserted).
+ */
+
+#undef NDEBUG
+
+#include "record-builder.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <time.h>
+
+#include "../../agent/catalog.h"
+#include "../../agent/engine.h"
+#include "../../agent/proctable.h"
+
+/* ------------------------------------------------------------------------------------------------ */
+/* finding capture */
+
+#define CAPTURE_MAX 8
+
+static struct {
+        unsigned n;
+        Finding f[CAPTURE_MAX];
+} cap;
+
+static void on_finding(void *userdata, const Finding *f)
+{
+        (void) userdata;
+        if (cap.n < CAPTURE_MAX)
+                cap.f[cap.n] = *f;
+        cap.n++;
+}
+
+static const FindingData *fdata(const Finding *f, const char *key)
+{
+        for (unsigned i = 0; i < f->ndata; i++)
+                if (strcmp(f->data[i].key, key) == 0)
+                        return &f->data[i];
+        return NULL;
+}
+
+static void check_str_data_at(int line, const Finding *f, const char *key, const char *want)
+{
+        const FindingData *d = fdata(f, key);
+
+        if (!d || d->kind != DATA_STR || strcmp(d->s, want) != 0) {
+                fprintf(stderr, "%s:%d: %s finding: data '%s' is %s\"%s\", expected \"%s\"\n", __FILE__, line,
+                        f->rule->id, key, d ? (d->kind == DATA_STR ? "" : "(int) ") : "missing ", d ? d->s : "",
+                        want);
+                failures++;
+        }
+}
+#define CHECK_DATA_STR(f, k, v) check_str_data_at(__LINE__, (f), (k), (v))
+
+static void check_int_data_at(int line, const Finding *f, const char *key, int64_t want)
+{
+        const FindingData *d = fdata(f, key);
+
+        if (!d || d->kind != DATA_INT || d->i != want) {
+                fprintf(stderr, "%s:%d: %s finding: data '%s' is %s%lld, expected %lld\n", __FILE__, line,
+                        f->rule->id, key, d ? (d->kind == DATA_INT ? "" : "(str) ") : "missing ",
+                        d ? (long long) d->i : 0LL, (long long) want);
+                failures++;
+        }
+}
+#define CHECK_DATA_INT(f, k, v) check_int_data_at(__LINE__, (f), (k), (v))
+
+static Engine *eng;
+static RecBuilder rb;
+
+/* Dispatches the event built in rb (after decoding it) with the given enrichment; returns the
+ * number of findings and leaves them in cap. */
+static unsigned dispatch_rb(const char *exe, const char *container_id)
+{
+        Event e;
+        unsigned n;
+
+        memset(&cap, 0, sizeof(cap));
+        if (rb_decode(&rb, &e) != 0) {
+                fprintf(stderr, "canned record for event %u does not decode (test bug)\n", rb.h.type);
+                failures++;
+                return 0;
+        }
+        e.exe = exe;
+        e.container_id = container_id;
+        e.wall_ns = 1700000000000000000ull;
+        n = engine_dispatch(eng, &e);
+        if (n != cap.n) {
+                fprintf(stderr, "engine_dispatch returned %u but the sink saw %u findings\n", n, cap.n);
+                failures++;
+        }
+        return n;
+}
+
+/* Exactly one finding, from rule `id`. */
+static const Finding *expect_one_at(int line, unsigned n, const char *id)
+{
+        if (n != 1 || cap.n != 1 || strcmp(cap.f[0].rule->id, id) != 0) {
+                fprintf(stderr, "%s:%d: expected one %s finding, got %u%s%s\n", __FILE__, line, id, n,
+                        cap.n ? ", first from " : "", cap.n ? cap.f[0].rule->id : "");
+                failures++;
+                return NULL;
+        }
+        if (!cap.f[0].summary[0] || strchr(cap.f[0].summary, '\n')) {
+                fprintf(stderr, "%s:%d: %s finding has an empty or multi-line summary\n", __FILE__, line, id);
+                failures++;
+        }
+        return &cap.f[0];
+}
+#define EXPECT_ONE(n, id) expect_one_at(__LINE__, (n), (id))
+
+#define EXPECT_NONE(n)                                                                                  \
+        do {                                                                                            \
+                unsigned _n = (n);                                                                      \
+                if (_n != 0) {                                                                          \
+                        fprintf(stderr, "%s:%d: expected no finding, got %u (first from %s: %s)\n",     \
+                                __FILE__, __LINE__, _n, cap.f[0].rule->id, cap.f[0].summary);           \
+                        failures++;                                                                     \
+                }                                                                                       \
+        } while (0)
+
+/* ------------------------------------------------------------------------------------------------ */
+/* engine_wants */
+
+static EventWant wants[TR_MAX_EVENT_ID];
+
+static unsigned id_of(const char *name)
+{
+        const EventDef *d = catalog_by_name(name);
+
+        if (!d) {
+                fprintf(stderr, "no event %s in the catalogue\n", name);
+                abort();
+        }
+        return d->id;
+}
+
+static const EventWant *want(const char *name)
+{
+        return &wants[id_of(name)];
+}
+
+static bool has_term(const EventWant *w, unsigned field, unsigned op, uint64_t mask, uint64_t value)
+{
+        for (unsigned i = 0; i < w->cfg.nterms && i < TR_MAX_TERMS; i++) {
+                const struct tr_term *t = &w->cfg.terms[i];
+
+                if (t->field == field && t->op == op && t->mask == mask && t->value == value)
+                        return true;
+        }
+        return false;
+}
+
+static unsigned count_on(void)
+{
+        unsigned n = 0;
+
+        for (unsigned i = 0; i < TR_MAX_EVENT_ID; i++)
+                n += wants[i].on;
+        return n;
+}
+
+static void test_wants_all(void)
+{
+        static const char *const expected_on[] = {
+                "dup", "dup2", "dup3", "connect", "ptrace", "process_vm_writev", "open", "openat", "openat2",
+                "creat", "mprotect", "pkey_mprotect", "mmap", "sched_process_exec", "init_module",
+                "finit_module", "rename", "renameat", "renameat2",
+        };
+        bool env = false;
+
+        engine_set_all_enabled(eng, true);
+        engine_wants(eng, wants, &env);
+        CHECK(env);
+        for (size_t i = 0; i < sizeof(expected_on) / sizeof(expected_on[0]); i++)
+                CHECK_MSG(want(expected_on[i])->on, "%s is not collected", expected_on[i]);
+        CHECK_INT(count_on(), sizeof(expected_on) / sizeof(expected_on[0]));
+        CHECK(!want("execve")->on && !want("kill")->on && !want("close")->on && !want("sched_process_fork")->on);
+
+        /* openat: a write-access term on arg 2 (asked by TRC-3 and TRC-7 alike: one term) */
+        CHECK_INT(want("openat")->cfg.nterms, 1);
+        CHECK(has_term(want("openat"), 2, TR_OP_MASK_NE, O_ACCMODE, O_RDONLY));
+        CHECK_INT(want("openat")->cfg.flags, 0);
+        CHECK_INT(want("open")->cfg.nterms, 1);
+        CHECK(has_term(want("open"), 1, TR_OP_MASK_NE, O_ACCMODE, O_RDONLY));
+        CHECK_INT(want("openat2")->cfg.nterms, 0);
+        CHECK_INT(want("creat")->cfg.nterms, 0);
+
+        /* mprotect: a PROT_EXEC term on arg 2; mmap asks for W and X at once */
+        CHECK_INT(want("mprotect")->cfg.nterms, 1);
+        CHECK(has_term(want("mprotect"), 2, TR_OP_MASK_NE, PROT_EXEC, 0));
+        CHECK(has_term(want("pkey_mprotect"), 2, TR_OP_MASK_NE, PROT_EXEC, 0));
+        CHECK_INT(want("mmap")->cfg.nterms, 1);
+        CHECK(has_term(want("mmap"), 2, TR_OP_MASK_EQ, PROT_WRITE | PROT_EXEC, PROT_WRITE | PROT_EXEC));
+
+        /* dup*: only inet sockets with a peer, onto fd 0..2 */
+        CHECK_INT(want("dup2")->cfg.flags, TR_EVCFG_FDINFO_INET);
+        CHECK_INT(want("dup2")->cfg.nterms, 1);
+        CHECK(has_term(want("dup2"), 1, TR_OP_LE, 0, 2));
+        CHECK_INT(want("dup3")->cfg.flags, TR_EVCFG_FDINFO_INET);
+        CHECK(has_term(want("dup3"), 1, TR_OP_LE, 0, 2));
+        CHECK_INT(want("dup")->cfg.flags, TR_EVCFG_FDINFO_INET);
+        CHECK(has_term(want("dup"), TR_FIELD_RETVAL, TR_OP_LE, 0, 2));
+        CHECK_INT(want("connect")->cfg.flags, 0);
+        CHECK(has_term(want("connect"), 0, TR_OP_LE, 0, 2));
+
+        /* ptrace: TRC-2's TRACEME and TRC-3's POKETEXT/POKEDATA, ORed */
+        CHECK_INT(want("ptrace")->cfg.nterms, 3);
+        CHECK(has_term(want("ptrace"), 0, TR_OP_MASK_EQ, ~0ull, 0));
+        CHECK(has_term(want("ptrace"), 0, TR_OP_MASK_EQ, ~0ull, 4));
+        CHECK(has_term(want("ptrace"), 0, TR_OP_MASK_EQ, ~0ull, 5));
+
+        /* every instance of these */
+        CHECK_INT(want("sched_process_exec")->cfg.nterms, 0);
+        CHECK_INT(want("init_module")->cfg.nterms, 0);
+        CHECK_INT(want("finit_module")->cfg.nterms, 0);
+        CHECK_INT(want("process_vm_writev")->cfg.nterms, 0);
+
+        /* a NULL exec_env pointer is allowed */
+        engine_wants(eng, wants, NULL);
+        CHECK_INT(count_on(), sizeof(expected_on) / sizeof(expected_on[0]));
+}
+
+static void test_wants_disable(void)
+{
+        bool env;
+
+        /* TRC-4 alone needs the memory events */
+        engine_set_all_enabled(eng, true);
+        CHECK_INT(engine_set_enabled(eng, "TRC-4", false), 0);
+        engine_wants(eng, wants, &env);
+        CHECK(!want("mprotect")->on && !want("pkey_mprotect")->on && !want("mmap")->on);
+        CHECK(want("openat")->on && want("ptrace")->on && env);
+
+        /* TRC-3 and TRC-7 both need the opens; one is enough to keep them */
+        engine_set_all_enabled(eng, true);
+        CHECK_INT(engine_set_enabled(eng, "TRC-3", false), 0);
+        engine_wants(eng, wants, &env);
+        CHECK(want("openat")->on && want("open")->on && want("openat2")->on && want("creat")->on);
+        CHECK_INT(want("openat")->cfg.nterms, 1);
+        CHECK(!want("process_vm_writev")->on);
+        /* ptrace now only for TRC-2's TRACEME */
+        CHECK_INT(want("ptrace")->cfg.nterms, 1);
+        CHECK(has_term(want("ptrace"), 0, TR_OP_MASK_EQ, ~0ull, 0));
+        CHECK_INT(engine_set_enabled(eng, "TRC-7", false), 0);
+        engine_wants(eng, wants, &env);
+        CHECK(!want("openat")->on && !want("open")->on && !want("openat2")->on && !want("creat")->on);
+        CHECK(!want("rename")->on && !want("renameat")->on && !want("renameat2")->on);
+        CHECK(!env);                            /* only TRC-7 reads the environment */
+        CHECK(want("sched_process_exec")->on);  /* still TRC-5 */
+
+        /* TRC-2 off: ptrace for TRC-3's two requests only */
+        engine_set_all_enabled(eng, true);
+        CHECK_INT(engine_set_enabled(eng, "trc-2", false), 0);  /* ids are case-insensitive */
+        engine_wants(eng, wants, &env);
+        CHECK_INT(want("ptrace")->cfg.nterms, 2);
+        CHECK(!has_term(want("ptrace"), 0, TR_OP_MASK_EQ, ~0ull, 0));
+        CHECK_INT(engine_set_enabled(eng, "TRC-3", false), 0);
+        engine_wants(eng, wants, &env);
+        CHECK(!want("ptrace")->on);
+
+        /* TRC-5 and TRC-7 off: no exec events */
+        engine_set_all_enabled(eng, true);
+        engine_set_enabled(eng, "TRC-5", false);
+        engine_set_enabled(eng, "TRC-7", false);
+        engine_wants(eng, wants, &env);
+        CHECK(!want("sched_process_exec")->on && !env);
+
+        /* TRC-1 off: no dup*, no connect; TRC-6 off: no modules */
+        engine_set_all_enabled(eng, true);
+        engine_set_enabled(eng, "TRC-1", false);
+        engine_set_enabled(eng, "TRC-6", false);
+        engine_wants(eng, wants, &env);
+        CHECK(!want("dup")->on && !want("dup2")->on && !want("dup3")->on && !want("connect")->on);
+        CHECK(!want("init_module")->on && !want("finit_module")->on);
+
+        /* nothing enabled: nothing collected */
+        engine_set_all_enabled(eng, false);
+        engine_wants(eng, wants, &env);
+        CHECK_INT(count_on(), 0);
+        CHECK(!env);
+
+        CHECK_INT(engine_set_enabled(eng, "TRC-99", true), -ENOENT);
+        CHECK_INT(engine_set_enabled(eng, "", true), -ENOENT);
+        engine_set_all_enabled(eng, true);
+}
+
+/* ------------------------------------------------------------------------------------------------ */
+/* dispatch */
+
+static void build_dup2(int64_t newfd, const struct tr_fdinfo *fi)
+{
+        rb_init(&rb, 33);
+        rb.h.retval = newfd;
+        rb_int(&rb, 0, 5);
+        rb_int(&rb, 1, newfd);
+        rb_fdinfo(&rb, 8, fi);
+}
+
+static void test_trc1(void)
+{
+        const Finding *f;
+        struct tr_fdinfo sock = fdinfo_inet("203.0.113.9", 4444), nopeer = fdinfo_inet("", 0),
+                         pipe = fdinfo_kind(TR_FD_PIPE), unix_sock = fdinfo_kind(TR_FD_SOCKET);
+
+        build_dup2(1, &sock);
+        f = EXPECT_ONE(dispatch_rb("/bin/bash", NULL), "TRC-1");
+        if (f) {
+                CHECK_DATA_STR(f, "ip", "203.0.113.9");
+                CHECK_DATA_INT(f, "port", 4444);
+                CHECK_DATA_INT(f, "fd", 1);
+                CHECK_CONTAINS(f->summary, "203.0.113.9");
+                CHECK_CONTAINS(f->summary, "stdout");
+        }
+        /* dup and dup3 too */
+        rb_init(&rb, 32);
+        rb.h.retval = 0;
+        rb_int(&rb, 0, 7);
+        rb_fdinfo(&rb, 8, &sock);
+        f = EXPECT_ONE(dispatch_rb(NULL, NULL), "TRC-1");
+        if (f)
+                CHECK_DATA_INT(f, "fd", 0);
+        rb_init(&rb, 292);
+        rb.h.retval = 2;
+        rb_int(&rb, 0, 7);
+        rb_int(&rb, 1, 2);
+        rb_int(&rb, 2, 0);
+        rb_fdinfo(&rb, 8, &sock);
+        EXPECT_ONE(dispatch_rb(NULL, NULL), "TRC-1");
+
+        /* look-alikes: a pipe onto stdout (every shell pipeline), a socket without a peer, a socket
+         * onto fd 5, a failed dup2, a non-inet socket, no fd info at all */
+        build_dup2(1, &pipe);
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+        build_dup2(1, &nopeer);
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+        build_dup2(5, &sock);
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+        build_dup2(-9, &sock);
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+        unix_sock.family = AF_UNIX;
+        unix_sock.rport = 1;
+        build_dup2(0, &unix_sock);
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+        rb_init(&rb, 33);
+        rb.h.retval = 1;
+        rb_int(&rb, 1, 1);
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+        /* fd info with the wrong wire type is not trusted */
+        rb_init(&rb, 33);
+        rb.h.retval = 1;
+        rb_arg(&rb, 8, TR_ARG_BYTES, "\x01\x00\x02\x00", 4);
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+
+        /* connect on fd 0..2 to an inet address */
+        rb_init(&rb, 42);
+        rb_int(&rb, 0, 1);
+        rb_sockaddr_in(&rb, 1, "192.0.2.7", 4444);
+        rb_int(&rb, 2, 16);
+        f = EXPECT_ONE(dispatch_rb(NULL, NULL), "TRC-1");
+        if (f) {
+                CHECK_DATA_STR(f, "ip", "192.0.2.7");
+                CHECK_DATA_INT(f, "port", 4444);
+                CHECK_DATA_INT(f, "fd", 1);
+        }
+        rb_init(&rb, 42);
+        rb_int(&rb, 0, 2);
+        rb_sockaddr_in6(&rb, 1, "2001:db8::5", 22);
+        f = EXPECT_ONE(dispatch_rb(NULL, NULL), "TRC-1");
+        if (f)
+                CHECK_DATA_STR(f, "ip", "2001:db8::5");
+        /* look-alikes: connect on fd 5, to a unix socket on fd 1, a short sockaddr, no address */
+        rb_init(&rb, 42);
+        rb_int(&rb, 0, 5);
+        rb_sockaddr_in(&rb, 1, "192.0.2.7", 4444);
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+        rb_init(&rb, 42);
+        rb_int(&rb, 0, 1);
+        rb_sockaddr_un(&rb, 1, "/run/systemd/journal/stdout");
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+        rb_init(&rb, 42);
+        rb_int(&rb, 0, 1);
+        rb_arg(&rb, 1, TR_ARG_SOCKADDR, "\x02\x00\x11", 3);
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+        rb_init(&rb, 42);
+        rb_int(&rb, 0, 1);
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+        rb_init(&rb, 42);
+        rb_int(&rb, 0, -1);
+        rb_sockaddr_in(&rb, 1, "192.0.2.7", 4444);
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+        /* port 0 */
+        rb_init(&rb, 42);
+        rb_int(&rb, 0, 0);
+        rb_sockaddr_in(&rb, 1, "192.0.2.7", 0);
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+}
+
+static void build_ptrace(int64_t req, int64_t pid)
+{
+        rb_init(&rb, 101);
+        rb_int(&rb, 0, req);
+        rb_int(&rb, 1, pid);
+        rb_int(&rb, 2, 0);
+        rb_int(&rb, 3, 0);
+}
+
+static void test_trc2_trc3_ptrace(void)
+{
+        const Finding *f;
+
+        build_ptrace(0, 0);
+        f = EXPECT_ONE(dispatch_rb("/usr/bin/packed", NULL), "TRC-2");
+        if (f)
+                CHECK_DATA_STR(f, "request", "PTRACE_TRACEME");
+        /* it fires whatever ptrace returned */
+        build_ptrace(0, 0);
+        rb.h.retval = -1;
+        EXPECT_ONE(dispatch_rb(NULL, NULL), "TRC-2");
+
+        build_ptrace(5, 1234);
+        f = EXPECT_ONE(dispatch_rb(NULL, NULL), "TRC-3");
+        if (f) {
+                CHECK_DATA_STR(f, "request", "PTRACE_POKEDATA");
+                CHECK_DATA_INT(f, "target_pid", 1234);
+        }
+        build_ptrace(4, 99);
+        f = EXPECT_ONE(dispatch_rb(NULL, NULL), "TRC-3");
+        if (f)
+                CHECK_DATA_STR(f, "request", "PTRACE_POKETEXT");
+
+        /* look-alikes: PEEKDATA, ATTACH, CONT; request as a string */
+        build_ptrace(2, 1234);
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+        build_ptrace(16, 1234);
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+        build_ptrace(7, 1234);
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+        rb_init(&rb, 101);
+        rb_str(&rb, 0, "\0\0\0\0\0\0\0\0");
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+        rb_init(&rb, 101);
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+
+        /* process_vm_writev into another process; not into itself */
+        rb_init(&rb, 311);
+        rb_int(&rb, 0, 777);
+        f = EXPECT_ONE(dispatch_rb(NULL, NULL), "TRC-3");
+        if (f)
+                CHECK_DATA_INT(f, "target_pid", 777);
+        rb_init(&rb, 311);
+        rb_int(&rb, 0, 4242);
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+        rb_init(&rb, 311);
+        rb.h.ns_pid = 5;
+        rb_int(&rb, 0, 5);
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+        rb_init(&rb, 311);
+        rb_int(&rb, 0, 0);
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+}
+
+static void build_open(unsigned id, const char *path, int64_t flags)
+{
+        rb_init(&rb, id);
+        if (id == 257 || id == 437) {
+                rb_int(&rb, 0, -100);
+                rb_str(&rb, 1, path);
+                rb_int(&rb, 2, flags);
+        } else {
+                rb_str(&rb, 0, path);
+                if (id == 2)
+                        rb_int(&rb, 1, flags);
+        }
+}
+
+static void test_trc3_procmem(void)
+{
+        const Finding *f;
+
+        build_open(257, "/proc/1234/mem", O_RDWR);
+        f = EXPECT_ONE(dispatch_rb(NULL, NULL), "TRC-3");
+        if (f) {
+                CHECK_DATA_STR(f, "target_pid", "1234");
+                CHECK_DATA_STR(f, "path", "/proc/1234/mem");
+                CHECK_DATA_STR(f, "flags", "O_RDWR");
+        }
+        build_open(2, "/proc/self/mem", O_WRONLY);
+        f = EXPECT_ONE(dispatch_rb(NULL, NULL), "TRC-3");
+        if (f)
+                CHECK_DATA_STR(f, "target_pid", "self");
+        build_open(437, "/proc/thread-self/mem", O_RDWR | O_CLOEXEC);
+        f = EXPECT_ONE(dispatch_rb(NULL, NULL), "TRC-3");
+        if (f)
+                CHECK_DATA_STR(f, "target_pid", "self");
+        build_open(257, "/proc/99/task/100/mem", O_WRONLY);
+        f = EXPECT_ONE(dispatch_rb(NULL, NULL), "TRC-3");
+        if (f)
+                CHECK_DATA_STR(f, "target_pid", "99");
+        build_open(85, "/proc/self/mem", 0);    /* creat is always for writing */
+        EXPECT_ONE(dispatch_rb(NULL, NULL), "TRC-3");
+
+        /* look-alikes */
+        build_open(257, "/proc/self/mem", O_RDONLY);
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+        build_open(257, "/proc/self/maps", O_RDWR);
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+        build_open(257, "/proc/1x/mem", O_RDWR);
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+        build_open(257, "/proc//mem", O_RDWR);
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+        build_open(257, "/proc/self/memory", O_RDWR);
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+        build_open(257, "/proc/self/task/x/mem", O_RDWR);
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+        build_open(257, "/proc/self/task/1/", O_RDWR);
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+        build_open(257, "/proc/", O_RDWR);
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+        build_open(257, "/tmp/proc/self/mem", O_RDWR);
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+        build_open(257, "/proc/123456789012345678901234567890123456789/mem", O_RDWR);
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+        /* a NUL hides the rest of the path from the kernel too: not /proc/self/mem */
+        rb_init(&rb, 257);
+        rb_strn(&rb, 1, "/tmp/x\0/proc/self/mem", 21);
+        rb_int(&rb, 2, O_RDWR);
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+        /* flags missing */
+        rb_init(&rb, 257);
+        rb_str(&rb, 1, "/proc/self/mem");
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+}
+
+static void build_mprotect(int64_t prot, int64_t prev, int64_t ret)
+{
+        rb_init(&rb, 10);
+        rb.h.retval = ret;
+        rb_int(&rb, 0, 0x7f0000000000);
+        rb_int(&rb, 1, 8192);
+        rb_int(&rb, 2, prot);
+        rb_int(&rb, 7, prev);
+}
+
+static void test_trc4(void)
+{
+        const Finding *f;
+
+        /* RW -> RX */
+        build_mprotect(PROT_READ | PROT_EXEC, 0x1 | 0x2, 0);
+        f = EXPECT_ONE(dispatch_rb(NULL, NULL), "TRC-4");
+        if (f) {
+                CHECK_DATA_STR(f, "alert", "Protection changed from W to E!");
+                CHECK_DATA_INT(f, "address", 0x7f0000000000);
+                CHECK_DATA_INT(f, "length", 8192);
+                CHECK_DATA_STR(f, "old_protection", "PROT_READ|PROT_WRITE");
+                CHECK_DATA_STR(f, "new_protection", "PROT_READ|PROT_EXEC");
+        }
+        /* asking for W+X at once */
+        build_mprotect(PROT_READ | PROT_WRITE | PROT_EXEC, 0x1, 0);
+        f = EXPECT_ONE(dispatch_rb(NULL, NULL), "TRC-4");
+        if (f)
+                CHECK_DATA_STR(f, "alert", "Protection changed to W+E!");
+        /* pkey_mprotect */
+        rb_init(&rb, 329);
+        rb_int(&rb, 2, PROT_EXEC);
+        rb_int(&rb, 7, 0x2);
+        EXPECT_ONE(dispatch_rb(NULL, NULL), "TRC-4");
+        /* mmap W+X, anonymous and memfd-backed */
+        rb_init(&rb, 9);
+        rb.h.retval = 0x7f1234560000;
+        rb_int(&rb, 1, 4096);
+        rb_int(&rb, 2, PROT_READ | PROT_WRITE | PROT_EXEC);
+        rb_int(&rb, 3, MAP_PRIVATE | MAP_ANONYMOUS);
+        f = EXPECT_ONE(dispatch_rb(NULL, NULL), "TRC-4");
+        if (f) {
+                CHECK_DATA_STR(f, "alert", "Mmaped region with W+E permissions!");
+                CHECK_DATA_INT(f, "address", 0x7f1234560000);
+                CHECK_DATA_STR(f, "backing", "anonymous");
+                CHECK(fdata(f, "old_protection") == NULL);
+        }
+        {
+                struct tr_fdinfo m = fdinfo_kind(TR_FD_MEMFD);
+
+                rb_init(&rb, 9);
+                rb.h.retval = 0x1000;
+                rb_int(&rb, 2, PROT_WRITE | PROT_EXEC);
+                rb_int(&rb, 3, MAP_SHARED);
+                rb_int(&rb, 4, 3);
+                rb_fdinfo(&rb, 12, &m);
+                f = EXPECT_ONE(dispatch_rb(NULL, NULL), "TRC-4");
+                if (f)
+                        CHECK_DATA_STR(f, "backing", "memfd");
+        }
+
+        /* look-alikes: RW -> R, R -> RX (never writable), a refused mprotect, mmap R+X, failed mmap,
+         * no previous protection known */
+        build_mprotect(PROT_READ, 0x1 | 0x2, 0);
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+        build_mprotect(PROT_READ | PROT_EXEC, 0x1, 0);
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+        build_mprotect(PROT_READ | PROT_EXEC, 0x1 | 0x2, -13);
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+        rb_init(&rb, 9);
+        rb.h.retval = 0x1000;
+        rb_int(&rb, 2, PROT_READ | PROT_EXEC);
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+        rb_init(&rb, 9);
+        rb.h.retval = -12;
+        rb_int(&rb, 2, PROT_READ | PROT_WRITE | PROT_EXEC);
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+        rb_init(&rb, 10);
+        rb_int(&rb, 2, PROT_EXEC);
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+}
+
+static void build_exec(const char *path, uint16_t flags, const char *const *env)
+{
+        rb_init(&rb, TR_EV_SCHED_PROCESS_EXEC);
+        rb.h.flags = flags;
+        rb_str(&rb, 0, path);
+        rb_str(&rb, 1, path);
+        if (env)
+                rb_strarr(&rb, 4, env);
+}
+
+static void test_trc5(void)
+{
+        static const char *const plain_env[] = { "PATH=/usr/bin", "HOME=/root", NULL };
+        const Finding *f;
+
+        build_exec("memfd:payload (deleted)", TR_F_EXEC_MEMFD, plain_env);
+        f = EXPECT_ONE(dispatch_rb(NULL, NULL), "TRC-5");
+        if (f) {
+                CHECK_DATA_STR(f, "path", "memfd:payload (deleted)");
+                CHECK_DATA_STR(f, "kind", "memfd");
+        }
+        build_exec("/dev/shm/x", 0, plain_env);
+        f = EXPECT_ONE(dispatch_rb(NULL, NULL), "TRC-5");
+        if (f) {
+                CHECK_DATA_STR(f, "path", "/dev/shm/x");
+                CHECK_DATA_STR(f, "kind", "shm");
+        }
+        build_exec("/run/shm/y", 0, NULL);
+        EXPECT_ONE(dispatch_rb(NULL, NULL), "TRC-5");
+
+        /* runc re-executing itself from a memfd: not on the host, yes in a container */
+        build_exec("memfd:runc_cloned:/proc/self/exe (deleted)", TR_F_EXEC_MEMFD, plain_env);
+        EXPECT_NONE(dispatch_rb("memfd:runc_cloned:/proc/self/exe (deleted)", NULL));
+        build_exec("memfd:runc_cloned:/proc/self/exe (deleted)", TR_F_EXEC_MEMFD, plain_env);
+        EXPECT_NONE(dispatch_rb(NULL, ""));
+        build_exec("memfd:runc_cloned:/proc/self/exe (deleted)", TR_F_EXEC_MEMFD, plain_env);
+        f = EXPECT_ONE(dispatch_rb(NULL, "4f2c9a7e1b3d"), "TRC-5");
+        if (f)
+                CHECK_DATA_STR(f, "kind", "memfd");
+
+        /* look-alikes: a normal binary, a path that only contains /dev/shm, a "memfd:" path that is
+         * not a memfd (the kernel flag decides) */
+        build_exec("/usr/bin/ls", 0, plain_env);
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+        build_exec("/tmp/dev/shm/x", 0, plain_env);
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+        build_exec("/dev/shmx", 0, plain_env);
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+        build_exec("memfd:fake", 0, plain_env);
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+        rb_init(&rb, TR_EV_SCHED_PROCESS_EXEC);
+        rb.h.flags = TR_F_EXEC_MEMFD;
+        EXPECT_NONE(dispatch_rb(NULL, NULL));   /* no pathname at all */
+}
+
+static void test_trc6(void)
+{
+        const Finding *f;
+
+        rb_init(&rb, 175);
+        rb_int(&rb, 0, 0x1000);
+        rb_int(&rb, 1, 4096);
+        rb_str(&rb, 2, "debug=1");
+        rb.h.retval = -1;
+        f = EXPECT_ONE(dispatch_rb(NULL, NULL), "TRC-6");
+        if (f) {
+                CHECK_DATA_STR(f, "syscall", "init_module");
+                CHECK_DATA_STR(f, "params", "debug=1");
+                CHECK(fdata(f, "fd") == NULL);
+        }
+        rb_init(&rb, 313);
+        rb_int(&rb, 0, 3);
+        rb_int(&rb, 2, 0);
+        f = EXPECT_ONE(dispatch_rb(NULL, NULL), "TRC-6");
+        if (f) {
+                CHECK_DATA_STR(f, "syscall", "finit_module");
+                CHECK_DATA_STR(f, "params", "");
+                CHECK_DATA_INT(f, "fd", 3);
+        }
+        /* bpf() is in the module set but no rule asks for it */
+        rb_init(&rb, 321);
+        rb_int(&rb, 0, 5);
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+}
+
+static void test_trc7(void)
+{
+        static const char *const preload_env[] = { "PATH=/usr/bin", "LD_PRELOAD=/tmp/evil.so", NULL };
+        static const char *const audit_env[] = { "LD_AUDIT=/tmp/a.so", NULL };
+        static const char *const llp_env[] = { "HOME=/", "LD_LIBRARY_PATH=/opt/lib", NULL };
+        static const char *const lookalike_env[] = {
+                "LD_PRELOAD=", "XLD_PRELOAD=/x.so", "MY_LD_PRELOAD=/x.so", "LD_PRELOADX=/x.so", "LD_AUDIT=", NULL,
+        };
+        const Finding *f;
+        RuleOptions on = { .ld_library_path = true }, off = { .ld_library_path = false };
+
+        build_exec("/usr/bin/ls", 0, preload_env);
+        f = EXPECT_ONE(dispatch_rb(NULL, NULL), "TRC-7");
+        if (f) {
+                CHECK_DATA_STR(f, "variable", "LD_PRELOAD");
+                CHECK_DATA_STR(f, "value", "/tmp/evil.so");
+                CHECK_CONTAINS(f->summary, "LD_PRELOAD=/tmp/evil.so");
+        }
+        build_exec("/usr/bin/ls", 0, audit_env);
+        f = EXPECT_ONE(dispatch_rb(NULL, NULL), "TRC-7");
+        if (f)
+                CHECK_DATA_STR(f, "variable", "LD_AUDIT");
+
+        /* LD_LIBRARY_PATH only counts when configured */
+        build_exec("/usr/bin/ls", 0, llp_env);
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+        engine_set_options(eng, &on);
+        build_exec("/usr/bin/ls", 0, llp_env);
+        f = EXPECT_ONE(dispatch_rb(NULL, NULL), "TRC-7");
+        if (f) {
+                CHECK_DATA_STR(f, "variable", "LD_LIBRARY_PATH");
+                CHECK_DATA_STR(f, "value", "/opt/lib");
+        }
+        engine_set_options(eng, &off);
+
+        /* look-alike variables, an environment cut in the middle of the name */
+        build_exec("/usr/bin/ls", 0, lookalike_env);
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+        rb_init(&rb, TR_EV_SCHED_PROCESS_EXEC);
+        rb_str(&rb, 0, "/usr/bin/ls");
+        rb_arg(&rb, 4, TR_ARG_STRARR | TR_ARG_F_TRUNC, "A=1\0LD_PRE", 10);
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+        /* cut in the value: still a finding, with what was seen */
+        rb_init(&rb, TR_EV_SCHED_PROCESS_EXEC);
+        rb_str(&rb, 0, "/usr/bin/ls");
+        rb_arg(&rb, 4, TR_ARG_STRARR | TR_ARG_F_TRUNC, "A=1\0LD_PRELOAD=/tm", 18);
+        f = EXPECT_ONE(dispatch_rb(NULL, NULL), "TRC-7");
+        if (f)
+                CHECK_DATA_STR(f, "value", "/tm");
+        /* memfd exec with LD_PRELOAD: both rules */
+        build_exec("memfd:x", TR_F_EXEC_MEMFD, preload_env);
+        CHECK_INT(dispatch_rb(NULL, NULL), 2);
+
+        /* /etc/ld.so.preload written or replaced */
+        build_open(257, "/etc/ld.so.preload", O_WRONLY | O_TRUNC);
+        f = EXPECT_ONE(dispatch_rb(NULL, NULL), "TRC-7");
+        if (f) {
+                CHECK_DATA_STR(f, "path", "/etc/ld.so.preload");
+                CHECK_DATA_STR(f, "operation", "open for write");
+        }
+        build_open(2, "../../etc/ld.so.preload", O_RDWR);
+        EXPECT_ONE(dispatch_rb(NULL, NULL), "TRC-7");
+        build_open(257, "/proc/1/root/etc/ld.so.preload", O_WRONLY);
+        EXPECT_ONE(dispatch_rb(NULL, NULL), "TRC-7");
+        build_open(85, "/etc/ld.so.preload", 0);
+        EXPECT_ONE(dispatch_rb(NULL, NULL), "TRC-7");
+        rb_init(&rb, 82);
+        rb_str(&rb, 0, "/tmp/p");
+        rb_str(&rb, 1, "/etc/ld.so.preload");
+        f = EXPECT_ONE(dispatch_rb(NULL, NULL), "TRC-7");
+        if (f)
+                CHECK_DATA_STR(f, "operation", "rename");
+        rb_init(&rb, 316);
+        rb_int(&rb, 0, -100);
+        rb_str(&rb, 1, "/tmp/p");
+        rb_int(&rb, 2, -100);
+        rb_str(&rb, 3, "/etc/ld.so.preload");
+        EXPECT_ONE(dispatch_rb(NULL, NULL), "TRC-7");
+
+        /* look-alikes: read-only open, a backup file, a file whose name only ends the same, a
+         * rename away from the file */
+        build_open(257, "/etc/ld.so.preload", O_RDONLY);
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+        build_open(257, "/etc/ld.so.preload.bak", O_WRONLY);
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+        build_open(257, "/etc/xld.so.preload", O_WRONLY);
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+        rb_init(&rb, 82);
+        rb_str(&rb, 0, "/etc/ld.so.preload");
+        rb_str(&rb, 1, "/tmp/saved");
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+}
+
+static void test_exceptions_and_counters(void)
+{
+        RuleState *s = engine_rule(eng, "TRC-2");
+        uint64_t found0, supp0;
+        ProcTable *pt = calloc(1, sizeof(ProcTable));
+        const Finding *f;
+
+        CHECK(s && strcmp(s->rule->id, "TRC-2") == 0);
+        CHECK(engine_rule(eng, "trc-2") == s);
+        CHECK(engine_rule(eng, "TRC-0") == NULL);
+        if (!s || !pt)
+                return;
+        found0 = s->findings;
+        supp0 = s->suppressed;
+
+        strcpy(s->exc.exe_glob[0], "/usr/bin/strace*");
+        s->exc.n_exe = 1;
+        strcpy(s->exc.comm[0], "gdb");
+        s->exc.n_comm = 1;
+        s->exc.uid[0] = 4321;
+        s->exc.n_uid = 1;
+        strcpy(s->exc.container[0], "c0ffee");
+        s->exc.n_container = 1;
+
+        build_ptrace(0, 0);
+        EXPECT_NONE(dispatch_rb("/usr/bin/strace", NULL));
+        build_ptrace(0, 0);
+        rb_comm(&rb, "gdb");
+        EXPECT_NONE(dispatch_rb("/usr/local/bin/other", NULL));
+        build_ptrace(0, 0);
+        rb.h.uid = 4321;
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+        build_ptrace(0, 0);
+        EXPECT_NONE(dispatch_rb(NULL, "c0ffee"));
+        CHECK_INT(s->suppressed - supp0, 4);
+        CHECK_INT(s->findings - found0, 0);
+
+        /* near misses of each exception still fire */
+        build_ptrace(0, 0);
+        EXPECT_ONE(dispatch_rb("/usr/local/bin/strace", NULL), "TRC-2");
+        build_ptrace(0, 0);
+        rb_comm(&rb, "gdbx");
+        EXPECT_ONE(dispatch_rb(NULL, NULL), "TRC-2");
+        build_ptrace(0, 0);
+        rb.h.uid = 4322;
+        EXPECT_ONE(dispatch_rb(NULL, NULL), "TRC-2");
+        build_ptrace(0, 0);
+        EXPECT_ONE(dispatch_rb(NULL, "c0ffee1"), "TRC-2");
+        CHECK_INT(s->findings - found0, 4);
+        CHECK_INT(s->suppressed - supp0, 4);
+
+        /* an exception on one rule does not touch another */
+        build_ptrace(5, 9);
+        EXPECT_ONE(dispatch_rb("/usr/bin/strace", NULL), "TRC-3");
+        /* look-alikes are neither findings nor suppressions */
+        build_ptrace(2, 9);
+        EXPECT_NONE(dispatch_rb("/usr/bin/strace", NULL));
+        CHECK_INT(s->suppressed - supp0, 4);
+        memset(&s->exc, 0, sizeof(s->exc));
+
+        /* a disabled rule sees nothing */
+        engine_set_enabled(eng, "TRC-2", false);
+        build_ptrace(0, 0);
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+        engine_set_enabled(eng, "TRC-2", true);
+
+        /* ancestors from the process table */
+        CHECK_INT(proctable_init(pt), 0);
+        {
+                Proc *p = proctable_upsert(pt, 4242), *pp = proctable_upsert(pt, 100), *init = proctable_upsert(pt, 1);
+
+                p->ppid = 100;
+                pp->ppid = 1;
+                strcpy(pp->comm, "bash");
+                strcpy(pp->exe, "/usr/bin/bash");
+                init->ppid = 0;
+                strcpy(init->comm, "systemd");
+        }
+        engine_set_proctable(eng, pt);
+        build_ptrace(0, 0);
+        f = EXPECT_ONE(dispatch_rb(NULL, NULL), "TRC-2");
+        if (f) {
+                CHECK_INT(f->nancestors, 2);
+                if (f->nancestors == 2)
+                        CHECK(f->ancestors[0]->pid == 100 && f->ancestors[1]->pid == 1);
+                CHECK(f->event != NULL && f->rule == s->rule);
+        }
+        engine_set_proctable(eng, NULL);
+        proctable_done(pt);
+        free(pt);
+
+        /* events nobody asked for, unknown ids, ids past the table */
+        rb_init(&rb, 62);
+        rb_int(&rb, 0, 1);
+        rb_int(&rb, 1, 9);
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+        {
+                Event e = {};
+
+                e.h.type = TR_MAX_EVENT_ID;
+                CHECK_INT(engine_dispatch(eng, &e), 0);
+                e.h.type = UINT32_MAX;
+                CHECK_INT(engine_dispatch(eng, &e), 0);
+        }
+}
+
+static void test_unavailable(void)
+{
+        uint32_t mods[] = { 175, 313 }, one[] = { 175 };
+        RuleState *s6;
+        size_t n;
+        RuleState *all;
+
+        /* a fresh engine so that earlier marks do not leak */
+        Engine *e2;
+
+        CHECK_INT(engine_new(NULL, NULL, &e2), 0);
+        s6 = engine_rule(e2, "TRC-6");
+        engine_mark_unavailable(e2, one, 1);
+        CHECK(s6->available);
+        engine_mark_unavailable(e2, mods, 2);
+        CHECK(!s6->available);
+        CHECK_CONTAINS(s6->unavailable_reason, "init_module, finit_module");
+        all = engine_rules(e2, &n);
+        CHECK_INT(n, 7);
+        for (size_t i = 0; i < n; i++)
+                if (&all[i] != s6)
+                        CHECK_MSG(all[i].available, "%s marked unavailable", all[i].rule->id);
+        engine_free(e2);
+
+        /* every syscall missing: all but TRC-5 (which needs only a sched event) */
+        CHECK_INT(engine_new(NULL, NULL, &e2), 0);
+        {
+                size_t nc;
+                const EventDef *cat = catalog_all(&nc);
+                uint32_t ids[128];
+                unsigned k = 0;
+
+                for (size_t i = 0; i < nc && k < 128; i++)
+                        if (catalog_is_syscall(&cat[i]))
+                                ids[k++] = cat[i].id;
+                engine_mark_unavailable(e2, ids, k);
+        }
+        all = engine_rules(e2, &n);
+        for (size_t i = 0; i < n; i++)
+                CHECK_MSG(all[i].available == (strcmp(all[i].rule->id, "TRC-5") == 0), "%s available=%d",
+                          all[i].rule->id, all[i].available);
+        /* engine_free(NULL) is fine */
+        CHECK(engine_free(e2) == NULL);
+        CHECK(engine_free(NULL) == NULL);
+}
+
+static void test_metadata(void)
+{
+        size_t n;
+        const Rule *const *all = rules_all(&n);
+
+        CHECK_INT(n, 7);
+        for (size_t i = 0; i < n; i++) {
+                char id[32];
+
+                snprintf(id, sizeof(id), "TRC-%u", (unsigned) (i + 1));
+                CHECK_STREQ(all[i]->id, id);
+                CHECK(rule_by_id(id) == all[i]);
+                CHECK(all[i]->name && *all[i]->name && all[i]->description && all[i]->mitre_id);
+                CHECK(severity_to_string(all[i]->severity) != NULL);
+                CHECK(all[i]->match != NULL);
+                CHECK(all[i]->nneeds > 0 && all[i]->nneeds <= RULE_MAX_NEEDS);
+                for (unsigned k = 0; k < all[i]->nneeds; k++) {
+                        CHECK_MSG(catalog_by_name(all[i]->needs[k].event) != NULL, "%s needs unknown event %s",
+                                  all[i]->id, all[i]->needs[k].event);
+                        CHECK(all[i]->needs[k].nterms <= TR_MAX_TERMS);
+                }
+        }
+        CHECK(rule_by_id("trc-3") == all[2]);
+        CHECK(rule_by_id("TRC-8") == NULL);
+        CHECK(rule_closest_id("TRC-8") != NULL);
+        CHECK_STREQ(rule_closest_id("TRC_2"), "TRC-2");
+        CHECK(rule_closest_id("completely-different") == NULL);
+        CHECK_STREQ(severity_to_string(SEVERITY_CRITICAL), "critical");
+        CHECK_STREQ(severity_to_string(SEVERITY_INFO), "info");
+        CHECK(severity_to_string(_SEVERITY_MAX) == NULL);
+        CHECK(severity_to_string(-1) == NULL);
+        CHECK_INT(severity_from_string("high"), SEVERITY_HIGH);
+        CHECK_INT(severity_from_string("HIGH"), _SEVERITY_INVALID);
+        CHECK_INT(severity_from_string("urgent"), _SEVERITY_INVALID);
+
+        /* finding data helpers are bounded */
+        {
+                Finding *f = calloc(1, sizeof(*f));
+                char big[FINDING_VALUE_MAX * 2];
+
+                memset(big, 'x', sizeof(big) - 1);
+                big[sizeof(big) - 1] = 0;
+                finding_add_str(f, "big", big);
+                CHECK_INT(strlen(f->data[0].s), FINDING_VALUE_MAX - 1);
+                for (int i = 0; i < FINDING_MAX_DATA + 3; i++)
+                        finding_add_int(f, "n", i);
+                CHECK_INT(f->ndata, FINDING_MAX_DATA);
+                free(f);
+        }
+}
+
+/* ------------------------------------------------------------------------------------------------ */
+/* throughput */
+
+static void bench(void)
+{
+        static const char *const env[] = { "PATH=/usr/bin:/bin", "HOME=/home/u", "LANG=C.UTF-8", "TERM=xterm", NULL };
+        RecBuilder *recs = calloc(8, sizeof(RecBuilder));
+        Event evs[8];
+        struct tr_fdinfo pipe = fdinfo_kind(TR_FD_PIPE);
+        struct timespec t0, t1;
+        uint64_t n = 0;
+        double secs;
+
+        if (!recs)
+                abort();
+        /* a mix of what reaches the engine: mostly benign look-alikes, a few findings */
+        rb_init(&recs[0], 257);
+        rb_int(&recs[0], 0, -100);
+        rb_str(&recs[0], 1, "/home/u/.cache/file.tmp");
+        rb_int(&recs[0], 2, O_WRONLY | O_CREAT);
+        rb_init(&recs[1], TR_EV_SCHED_PROCESS_EXEC);
+        rb_str(&recs[1], 0, "/usr/bin/ls");
+        rb_strarr(&recs[1], 4, env);
+        rb_init(&recs[2], 10);
+        rb_int(&recs[2], 2, PROT_READ | PROT_EXEC);
+        rb_int(&recs[2], 7, 0x1);
+        rb_init(&recs[3], 33);
+        recs[3].h.retval = 1;
+        rb_fdinfo(&recs[3], 8, &pipe);
+        rb_init(&recs[4], 101);
+        rb_int(&recs[4], 0, 0);
+        rb_init(&recs[5], 42);
+        rb_int(&recs[5], 0, 1);
+        rb_sockaddr_in(&recs[5], 1, "10.0.0.1", 53);
+        rb_init(&recs[6], 2);
+        rb_str(&recs[6], 0, "/etc/ld.so.preload");
+        rb_int(&recs[6], 1, O_RDWR);
+        rb_init(&recs[7], 62);
+        rb_int(&recs[7], 0, 1);
+        for (int i = 0; i < 8; i++) {
+                int r = rb_decode(&recs[i], &evs[i]);
+
+                CHECK_MSG(r == 0, "bench record %d: %d", i, r);
+                evs[i].exe = "/usr/bin/x";
+        }
+        engine_set_all_enabled(eng, true);
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        do {
+                for (int k = 0; k < 1024; k++) {
+                        cap.n = 0;
+                        (void) engine_dispatch(eng, &evs[n % 8]);
+                        n++;
+                }
+                clock_gettime(CLOCK_MONOTONIC, &t1);
+                secs = (double) (t1.tv_sec - t0.tv_sec) + (double) (t1.tv_nsec - t0.tv_nsec) / 1e9;
+        } while (secs < 0.3);
+        printf("engine dispatch: %.0f events/s (%llu events in %.3f s, all rules on, 8-event mix)\n", n / secs,
+               (unsigned long long) n, secs);
+        free(recs);
+}
+
+int main(void)
+{
+        CHECK_INT(engine_new(on_finding, NULL, &eng), 0);
+        if (!eng)
+                return EXIT_FAILURE;
+        test_metadata();
+        test_wants_all();
+        test_wants_disable();
+        test_trc1();
+        test_trc2_trc3_ptrace();
+        test_trc3_procmem();
+        test_trc4();
+        test_trc5();
+        test_trc6();
+        test_trc7();
+        test_exceptions_and_counters();
+        test_unavailable();
+        bench();
+        engine_free(eng);
+        return test_exit("test-engine");
+}

@@ -1,0 +1,306 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+/*
+ * Unit tests for agent/proctable.c: insert/get/remove, eviction of the oldest entry when the table
+ * is full (counted), ancestor chains (bounded, loops terminate), and the cgroup table including
+ * its reset on overflow. A randomized run is compared with a naive model.
+ */
+
+#undef NDEBUG
+
+#include "record-builder.h"
+
+#include "../../agent/proctable.h"
+
+static ProcTable *t;
+
+static void fresh(void)
+{
+        if (t->procs)
+                proctable_done(t);
+        CHECK_INT(proctable_init(t), 0);
+}
+
+static void test_basic(void)
+{
+        Proc *p, *q;
+
+        fresh();
+        CHECK_INT(t->count, 0);
+        CHECK(proctable_get(t, 1) == NULL);
+        CHECK(proctable_get(t, 0) == NULL);
+        p = proctable_upsert(t, 42);
+        CHECK(p && p->pid == 42 && p->ppid == 0 && p->comm[0] == 0 && p->exe[0] == 0);
+        CHECK_INT(t->count, 1);
+        p->ppid = 7;
+        p->uid = 1000;
+        strcpy(p->comm, "bash");
+        strcpy(p->exe, "/usr/bin/bash");
+        q = proctable_upsert(t, 42);            /* the same entry, unchanged */
+        CHECK(q == p && q->ppid == 7 && strcmp(q->comm, "bash") == 0);
+        CHECK_INT(t->count, 1);
+        CHECK(proctable_get(t, 42) == p);
+        CHECK(proctable_get(t, 43) == NULL);
+
+        /* colliding pids (same bucket: the hash is mod 4096 of pid * odd constant) */
+        for (uint32_t i = 0; i < 10; i++) {
+                Proc *c = proctable_upsert(t, 100 + i * 4096);
+
+                CHECK(c != NULL);
+                c->uid = i;
+        }
+        CHECK_INT(t->count, 11);
+        for (uint32_t i = 0; i < 10; i++) {
+                Proc *c = proctable_get(t, 100 + i * 4096);
+
+                CHECK(c && c->pid == 100 + i * 4096 && c->uid == i);
+        }
+        /* remove from the middle of a chain */
+        proctable_remove(t, 100 + 5 * 4096);
+        CHECK(proctable_get(t, 100 + 5 * 4096) == NULL);
+        CHECK(proctable_get(t, 100 + 4 * 4096) && proctable_get(t, 100 + 6 * 4096));
+        CHECK_INT(t->count, 10);
+        /* removing what is not there changes nothing */
+        proctable_remove(t, 99999);
+        proctable_remove(t, 100 + 5 * 4096);
+        CHECK_INT(t->count, 10);
+        proctable_remove(t, 42);
+        CHECK(proctable_get(t, 42) == NULL);
+        CHECK_INT(t->count, 9);
+        /* re-inserted: a fresh entry */
+        p = proctable_upsert(t, 42);
+        CHECK(p && p->ppid == 0 && p->comm[0] == 0);
+        /* extreme pids */
+        CHECK(proctable_upsert(t, 0) != NULL && proctable_get(t, 0) != NULL);
+        CHECK(proctable_upsert(t, UINT32_MAX) != NULL && proctable_get(t, UINT32_MAX)->pid == UINT32_MAX);
+        CHECK_INT(t->evicted, 0);
+}
+
+static void test_eviction(void)
+{
+        fresh();
+        for (uint32_t i = 0; i < PROCTABLE_MAX; i++)
+                proctable_upsert(t, 1000 + i);
+        CHECK_INT(t->count, PROCTABLE_MAX);
+        CHECK_INT(t->evicted, 0);
+        /* touching an existing entry does not make room or evict */
+        proctable_upsert(t, 1000);
+        CHECK_INT(t->evicted, 0);
+        /* one more: the oldest-inserted goes */
+        CHECK(proctable_upsert(t, 500000) != NULL);
+        CHECK_INT(t->count, PROCTABLE_MAX);
+        CHECK_INT(t->evicted, 1);
+        CHECK(proctable_get(t, 1000) == NULL);
+        CHECK(proctable_get(t, 1001) != NULL);
+        CHECK(proctable_get(t, 500000) != NULL);
+        /* 100 more: the next 100 oldest go, in order */
+        for (uint32_t i = 0; i < 100; i++)
+                CHECK(proctable_upsert(t, 600000 + i) != NULL);
+        CHECK_INT(t->evicted, 101);
+        CHECK(proctable_get(t, 1100) == NULL);
+        CHECK(proctable_get(t, 1101) != NULL);
+        CHECK_INT(t->count, PROCTABLE_MAX);
+        /* a removal makes room: no eviction for the next insert */
+        proctable_remove(t, 1500);
+        CHECK(proctable_upsert(t, 700000) != NULL);
+        CHECK_INT(t->evicted, 101);
+        CHECK(proctable_get(t, 1101) != NULL);
+        /* removing the oldest, then inserting into a full table, evicts the next oldest */
+        proctable_remove(t, 1101);
+        CHECK(proctable_upsert(t, 700001) != NULL);
+        CHECK(proctable_upsert(t, 700002) != NULL);
+        CHECK_INT(t->evicted, 102);
+        CHECK(proctable_get(t, 1102) == NULL);
+        CHECK(proctable_get(t, 1103) != NULL);
+}
+
+/* Randomized: compare with a naive model (a pid list in insertion order). */
+static void test_random_model(void)
+{
+        enum { CAP = PROCTABLE_MAX, RANGE = PROCTABLE_MAX + PROCTABLE_MAX / 2 };
+        uint32_t *order = calloc(CAP + 1, sizeof(uint32_t));
+        unsigned n = 0;
+        uint64_t evicted = 0, seed = 1234;
+
+        if (!order)
+                abort();
+        fresh();
+        for (unsigned iter = 0; iter < 200000; iter++) {
+                uint32_t pid = (uint32_t) (test_rand(&seed) % RANGE) + 2;
+                unsigned op = test_rand(&seed) % 4, k;
+
+                for (k = 0; k < n && order[k] != pid; k++)
+                        ;
+                if (op == 0) {
+                        proctable_remove(t, pid);
+                        if (k < n) {
+                                memmove(order + k, order + k + 1, (n - k - 1) * sizeof(uint32_t));
+                                n--;
+                        }
+                } else {
+                        Proc *p = proctable_upsert(t, pid);
+
+                        CHECK(p && p->pid == pid);
+                        if (k == n) {
+                                if (n == CAP) {
+                                        memmove(order, order + 1, (n - 1) * sizeof(uint32_t));
+                                        n--;
+                                        evicted++;
+                                }
+                                order[n++] = pid;
+                        }
+                }
+                if (iter % 20000 == 0 || iter == 199999) {
+                        CHECK_INT(t->count, n);
+                        CHECK_INT(t->evicted, evicted);
+                        for (unsigned i = 0; i < n; i++)
+                                if (!proctable_get(t, order[i])) {
+                                        fprintf(stderr, "pid %u missing at iteration %u\n", order[i], iter);
+                                        failures++;
+                                        break;
+                                }
+                }
+                if (failures > 10)
+                        break;
+        }
+        CHECK(evicted > 0);
+        free(order);
+}
+
+static Proc *mk(uint32_t pid, uint32_t ppid, const char *comm)
+{
+        Proc *p = proctable_upsert(t, pid);
+
+        p->ppid = ppid;
+        snprintf(p->comm, sizeof(p->comm), "%s", comm);
+        return p;
+}
+
+static void test_ancestors(void)
+{
+        const Proc *a[ANCESTORS_MAX + 3];
+        unsigned n;
+
+        fresh();
+        mk(1, 0, "systemd");
+        mk(100, 1, "sshd");
+        mk(200, 100, "bash");
+        mk(300, 200, "python");
+        n = proctable_ancestors(t, 300, a, ANCESTORS_MAX);
+        CHECK_INT(n, 3);
+        if (n == 3)
+                CHECK(a[0]->pid == 200 && a[1]->pid == 100 && a[2]->pid == 1);
+        CHECK_INT(proctable_ancestors(t, 300, a, 1), 1);
+        CHECK_INT(proctable_ancestors(t, 300, a, 0), 0);
+        CHECK_INT(proctable_ancestors(t, 1, a, ANCESTORS_MAX), 0);      /* init has none */
+        CHECK_INT(proctable_ancestors(t, 12345, a, ANCESTORS_MAX), 0);  /* unknown pid */
+
+        /* a parent that is not in the table ends the chain */
+        mk(400, 399, "orphan");
+        CHECK_INT(proctable_ancestors(t, 400, a, ANCESTORS_MAX), 0);
+        mk(401, 400, "child");
+        CHECK_INT(proctable_ancestors(t, 401, a, ANCESTORS_MAX), 1);
+
+        /* a long chain is cut at max (and at ANCESTORS_MAX even if more is asked) */
+        for (uint32_t i = 0; i < 20; i++)
+                mk(1000 + i, i ? 1000 + i - 1 : 1, "chain");
+        CHECK_INT(proctable_ancestors(t, 1019, a, ANCESTORS_MAX), ANCESTORS_MAX);
+        CHECK_INT(proctable_ancestors(t, 1019, a, ANCESTORS_MAX + 3), ANCESTORS_MAX);
+        CHECK(a[0]->pid == 1018 && a[ANCESTORS_MAX - 1]->pid == 1019 - ANCESTORS_MAX);
+
+        /* loops terminate: a → b → a, a self-parent, a longer cycle */
+        mk(500, 501, "a");
+        mk(501, 500, "b");
+        n = proctable_ancestors(t, 500, a, ANCESTORS_MAX);
+        CHECK(n >= 1 && n <= 2);
+        CHECK(a[0]->pid == 501);
+        for (unsigned i = 0; i < n; i++)
+                for (unsigned j = i + 1; j < n; j++)
+                        CHECK(a[i] != a[j]);
+        mk(600, 600, "self");
+        CHECK_INT(proctable_ancestors(t, 600, a, ANCESTORS_MAX), 0);
+        mk(700, 702, "x");
+        mk(701, 700, "y");
+        mk(702, 701, "z");
+        n = proctable_ancestors(t, 700, a, ANCESTORS_MAX);
+        CHECK(n >= 2 && n <= 3);
+        for (unsigned i = 0; i < n; i++)
+                for (unsigned j = i + 1; j < n; j++)
+                        CHECK(a[i] != a[j]);
+        /* a cycle that does not pass through the start */
+        mk(800, 801, "s");
+        mk(801, 802, "c1");
+        mk(802, 801, "c2");
+        n = proctable_ancestors(t, 800, a, ANCESTORS_MAX);
+        CHECK_INT(n, 2);
+}
+
+static void test_cgtable(void)
+{
+        char id[CONTAINER_ID_MAX + 1];
+        char longid[200];
+
+        fresh();
+        CHECK(cgtable_get(t, 77) == NULL);
+        cgtable_set(t, 77, "4f2c9a7e1b3d");
+        CHECK_STREQ(cgtable_get(t, 77), "4f2c9a7e1b3d");
+        cgtable_set(t, 78, "");
+        CHECK_STREQ(cgtable_get(t, 78), "");            /* known, not a container */
+        cgtable_set(t, 79, NULL);
+        CHECK_STREQ(cgtable_get(t, 79), "");
+        cgtable_set(t, 77, "abc");                      /* update in place */
+        CHECK_STREQ(cgtable_get(t, 77), "abc");
+        CHECK_INT(t->cg_count, 3);
+        memset(longid, 'f', sizeof(longid) - 1);
+        longid[sizeof(longid) - 1] = 0;
+        cgtable_set(t, 80, longid);                     /* cut to CONTAINER_ID_MAX */
+        CHECK_INT(strlen(cgtable_get(t, 80)), CONTAINER_ID_MAX);
+        cgtable_set(t, 0, "zero");
+        cgtable_set(t, UINT64_MAX, "max");
+        CHECK_STREQ(cgtable_get(t, 0), "zero");
+        CHECK_STREQ(cgtable_get(t, UINT64_MAX), "max");
+
+        /* overflow: the table starts over, and keeps working */
+        fresh();
+        for (uint64_t i = 0; i < CGTABLE_MAX; i++) {
+                snprintf(id, sizeof(id), "c%llu", (unsigned long long) i);
+                cgtable_set(t, 1000 + i * 7919, id);
+        }
+        CHECK_INT(t->cg_count, CGTABLE_MAX);
+        CHECK_STREQ(cgtable_get(t, 1000), "c0");
+        CHECK_STREQ(cgtable_get(t, 1000 + (CGTABLE_MAX - 1) * 7919ull), "c4095");
+        cgtable_set(t, 5, "new");
+        CHECK_INT(t->cg_count, 1);
+        CHECK_STREQ(cgtable_get(t, 5), "new");
+        CHECK(cgtable_get(t, 1000) == NULL);            /* forgotten */
+        CHECK(cgtable_get(t, 1000 + 7919) == NULL);
+        /* updating an existing entry in a full table does not reset it */
+        fresh();
+        for (uint64_t i = 0; i < CGTABLE_MAX; i++)
+                cgtable_set(t, i + 1, "x");
+        cgtable_set(t, 1, "y");
+        CHECK_INT(t->cg_count, CGTABLE_MAX);
+        CHECK_STREQ(cgtable_get(t, 1), "y");
+        CHECK_STREQ(cgtable_get(t, CGTABLE_MAX), "x");
+        /* after a reset, refill past the end again */
+        for (uint64_t i = 0; i < 3 * CGTABLE_MAX; i++)
+                cgtable_set(t, 100000 + i, "z");
+        CHECK(t->cg_count >= 1 && t->cg_count <= CGTABLE_MAX);
+        CHECK_STREQ(cgtable_get(t, 100000 + 3 * CGTABLE_MAX - 1), "z");
+}
+
+int main(void)
+{
+        t = calloc(1, sizeof(*t));
+        if (!t)
+                return EXIT_FAILURE;
+        test_basic();
+        test_eviction();
+        test_random_model();
+        test_ancestors();
+        test_cgtable();
+        proctable_done(t);
+        proctable_done(t);      /* twice is harmless */
+        free(t);
+        return test_exit("test-proctable");
+}
