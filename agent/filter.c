@@ -85,24 +85,24 @@ static int parse_u32_list(const char *expr, const char *field, const char *list,
         unsigned start = *n;
 
         if (strlen(list) >= sizeof(buf) || !*list) {
-                snprintf(err, errsz, "filter '%s': %s needs a value", expr, field);
+                snprintf(err, errsz, "filter '%.64s': %s needs a value", expr, field);
                 return -EINVAL;
         }
         strcpy(buf, list);
         for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
                 if (*n >= max) {
-                        snprintf(err, errsz, "filter '%s': too many values for %s (at most %u)", expr, field, max);
+                        snprintf(err, errsz, "filter '%.64s': too many values for %s (at most %u)", expr, field, max);
                         return -EINVAL;
                 }
                 if (parse_u32(tok, &out[*n]) < 0) {
-                        snprintf(err, errsz, "filter '%s': '%s' is not a valid %s (a non-negative integer)",
+                        snprintf(err, errsz, "filter '%.64s': '%s' is not a valid %s (a non-negative integer)",
                                  expr, tok, field);
                         return -EINVAL;
                 }
                 (*n)++;
         }
         if (*n == start) {      /* only commas: an empty set would silently match nothing */
-                snprintf(err, errsz, "filter '%s': %s needs a value", expr, field);
+                snprintf(err, errsz, "filter '%.64s': %s needs a value", expr, field);
                 return -EINVAL;
         }
         return 0;
@@ -112,7 +112,7 @@ static int set_neg(KernelFilter *k, uint32_t on, uint32_t neg, bool negated, con
                    size_t errsz)
 {
         if ((k->flags & on) && !!(k->flags & neg) != negated) {
-                snprintf(err, errsz, "filter '%s': cannot mix = and != for the same field", expr);
+                snprintf(err, errsz, "filter '%.64s': cannot mix = and != for the same field", expr);
                 return -EINVAL;
         }
         k->flags |= on | (negated ? neg : 0);
@@ -128,7 +128,7 @@ static int parse_arg_filter(TraceFilter *f, const char *expr, const char *lhs, A
         char buf[ARGFILTER_VALUE_LEN * ARGFILTER_VALUES], *save = NULL, *tok;
 
         if (strlen(lhs) >= sizeof(ev)) {
-                snprintf(err, errsz, "filter '%s': '%s' is too long", expr, lhs);
+                snprintf(err, errsz, "filter '%.64s': '%s' is too long", expr, lhs);
                 return -EINVAL;
         }
         strcpy(ev, lhs);
@@ -138,12 +138,12 @@ static int parse_arg_filter(TraceFilter *f, const char *expr, const char *lhs, A
         if (!e) {
                 const char *c = event_closest_name(ev);
 
-                snprintf(err, errsz, "filter '%s': unknown event '%s'%s%s%s", expr, ev, c ? " (did you mean '" : "",
+                snprintf(err, errsz, "filter '%.64s': unknown event '%s'%s%s%s", expr, ev, c ? " (did you mean '" : "",
                          c ? c : "", c ? "'?)" : "");
                 return -EINVAL;
         }
         if (f->n_args >= ARGFILTER_MAX) {
-                snprintf(err, errsz, "filter '%s': too many argument filters (at most %d)", expr, ARGFILTER_MAX);
+                snprintf(err, errsz, "filter '%.64s': too many argument filters (at most %d)", expr, ARGFILTER_MAX);
                 return -EINVAL;
         }
         af = &f->args[f->n_args];
@@ -155,25 +155,25 @@ static int parse_arg_filter(TraceFilter *f, const char *expr, const char *lhs, A
         else {
                 af->arg_pos = catalog_arg_position(e, dot + 1);
                 if (af->arg_pos < 0) {
-                        size_t o = snprintf(err, errsz, "filter '%s': event %s has no argument '%s'; it has: retval",
+                        size_t o = snprintf(err, errsz, "filter '%.64s': event %s has no argument '%s'; it has: retval",
                                             expr, e->name, dot + 1);
                         for (unsigned i = 0; i < e->nargs && o < errsz; i++)
                                 o += snprintf(err + o, errsz - o, ", %s", e->args[i].name);
                         return -EINVAL;
                 }
                 if (op == ARGOP_LT || op == ARGOP_GT) {
-                        snprintf(err, errsz, "filter '%s': < and > work only on retval", expr);
+                        snprintf(err, errsz, "filter '%.64s': < and > work only on retval", expr);
                         return -EINVAL;
                 }
         }
         if (!*rhs || strlen(rhs) >= sizeof(buf)) {
-                snprintf(err, errsz, "filter '%s': a value is needed after the operator", expr);
+                snprintf(err, errsz, "filter '%.64s': a value is needed after the operator", expr);
                 return -EINVAL;
         }
         strcpy(buf, rhs);
         for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
                 if (af->n_values >= ARGFILTER_VALUES || strlen(tok) >= ARGFILTER_VALUE_LEN) {
-                        snprintf(err, errsz, "filter '%s': at most %d values of at most %d bytes", expr,
+                        snprintf(err, errsz, "filter '%.64s': at most %d values of at most %d bytes", expr,
                                  ARGFILTER_VALUES, ARGFILTER_VALUE_LEN - 1);
                         return -EINVAL;
                 }
@@ -183,14 +183,14 @@ static int parse_arg_filter(TraceFilter *f, const char *expr, const char *lhs, A
                         errno = 0;
                         (void) strtoll(tok, &end, 10);
                         if (errno || *end || end == tok) {
-                                snprintf(err, errsz, "filter '%s': retval takes an integer, not '%s'", expr, tok);
+                                snprintf(err, errsz, "filter '%.64s': retval takes an integer, not '%s'", expr, tok);
                                 return -EINVAL;
                         }
                 }
                 strcpy(af->values[af->n_values++], tok);
         }
         if (af->n_values == 0) {
-                snprintf(err, errsz, "filter '%s': a value is needed after the operator", expr);
+                snprintf(err, errsz, "filter '%.64s': a value is needed after the operator", expr);
                 return -EINVAL;
         }
         f->n_args++;
@@ -222,13 +222,13 @@ int filter_parse(TraceFilter *f, const char *expr, char *err, size_t errsz)
         if (!op || op == expr) {
                 const char *c = closest_field(expr);
 
-                snprintf(err, errsz, "filter '%s': expected FIELD=VALUE, container or host%s%s%s", expr,
+                snprintf(err, errsz, "filter '%.64s': expected FIELD=VALUE, container or host%s%s%s", expr,
                          c ? " (did you mean '" : "", c ? c : "", c ? "'?)" : "");
                 return -EINVAL;
         }
         l = op - expr;
         if (l >= sizeof(lhs)) {
-                snprintf(err, errsz, "filter '%s': field name too long", expr);
+                snprintf(err, errsz, "filter '%.64s': field name too long", expr);
                 return -EINVAL;
         }
         memcpy(lhs, expr, l);
@@ -243,14 +243,14 @@ int filter_parse(TraceFilter *f, const char *expr, char *err, size_t errsz)
                 aop = op[0] == '<' ? ARGOP_LT : ARGOP_GT;
                 rhs = op + 1;
         } else {
-                snprintf(err, errsz, "filter '%s': bad operator at '%s' (use =, !=, < or >)", expr, op);
+                snprintf(err, errsz, "filter '%.64s': bad operator at '%s' (use =, !=, < or >)", expr, op);
                 return -EINVAL;
         }
 
         if (strchr(lhs, '.'))
                 return parse_arg_filter(f, expr, lhs, aop, rhs, err, errsz);
         if (aop == ARGOP_LT || aop == ARGOP_GT) {
-                snprintf(err, errsz, "filter '%s': < and > work only on EVENT.retval", expr);
+                snprintf(err, errsz, "filter '%.64s': < and > work only on EVENT.retval", expr);
                 return -EINVAL;
         }
         if (strcmp(lhs, "pid") == 0) {
@@ -279,21 +279,21 @@ int filter_parse(TraceFilter *f, const char *expr, char *err, size_t errsz)
                 if (set_neg(k, TR_FILT_COMM, TR_FILT_NOT_COMM, negated, expr, err, errsz) < 0)
                         return -EINVAL;
                 if (!*rhs || strlen(rhs) >= sizeof(buf)) {
-                        snprintf(err, errsz, "filter '%s': comm needs a value", expr);
+                        snprintf(err, errsz, "filter '%.64s': comm needs a value", expr);
                         return -EINVAL;
                 }
                 strcpy(buf, rhs);
                 if (!rhs[strspn(rhs, ",")]) {
-                        snprintf(err, errsz, "filter '%s': comm needs a value", expr);
+                        snprintf(err, errsz, "filter '%.64s': comm needs a value", expr);
                         return -EINVAL;
                 }
                 for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
                         if (k->n_comms >= 64) {
-                                snprintf(err, errsz, "filter '%s': too many comm values (at most 64)", expr);
+                                snprintf(err, errsz, "filter '%.64s': too many comm values (at most 64)", expr);
                                 return -EINVAL;
                         }
                         if (strlen(tok) >= TR_COMM_LEN) {
-                                snprintf(err, errsz, "filter '%s': comm '%s' is longer than the kernel's "
+                                snprintf(err, errsz, "filter '%.64s': comm '%s' is longer than the kernel's "
                                          "15 characters; give its first 15", expr, tok);
                                 return -EINVAL;
                         }
@@ -306,13 +306,13 @@ int filter_parse(TraceFilter *f, const char *expr, char *err, size_t errsz)
         {
                 const char *c = closest_field(lhs);
 
-                snprintf(err, errsz, "filter '%s': unknown field '%s'%s%s%s (fields: comm, pid, uid, mntns, pidns, "
+                snprintf(err, errsz, "filter '%.64s': unknown field '%s'%s%s%s (fields: comm, pid, uid, mntns, pidns, "
                          "container, host, EVENT.ARG)", expr, lhs, c ? " (did you mean '" : "", c ? c : "",
                          c ? "'?)" : "");
         }
         return -EINVAL;
 both:
-        snprintf(err, errsz, "filter '%s': container and host together match nothing", expr);
+        snprintf(err, errsz, "filter '%.64s': container and host together match nothing", expr);
         return -EINVAL;
 }
 

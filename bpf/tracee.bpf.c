@@ -382,13 +382,26 @@ static __always_inline int list_match(void *map, void *key, __u32 flags, __u32 o
         return (flags & neg) ? !found : found;
 }
 
-/* Context filters that need no kernel reads beyond the cheap helpers. */
-static __always_inline int filter_early(struct tr_settings *s)
+/* Is the current comm allowed by the comm filter? */
+static __always_inline int comm_allowed(struct tr_settings *s)
+{
+        struct comm_key ck = {};
+
+        if (!(s->filter_flags & TR_FILT_COMM))
+                return 1;
+        bpf_get_current_comm(ck.comm, sizeof(ck.comm));
+        return list_match(&tr_f_comm, &ck, s->filter_flags, TR_FILT_COMM, TR_FILT_NOT_COMM);
+}
+
+/*
+ * Context filters that need no kernel reads beyond the cheap helpers. skip_comm: an exec changes the
+ * comm, so for execve/execveat the comm filter is applied at exit, to the name the event shows.
+ */
+static __always_inline int filter_early_x(struct tr_settings *s, int skip_comm)
 {
         __u32 f = s->filter_flags;
         __u32 tgid = bpf_get_current_pid_tgid() >> 32;
         __u32 uid;
-        struct comm_key ck = {};
 
         if (tgid == s->self_tgid)
                 return 0;
@@ -399,11 +412,8 @@ static __always_inline int filter_early(struct tr_settings *s)
         uid = (__u32)bpf_get_current_uid_gid();
         if (!list_match(&tr_f_uid, &uid, f, TR_FILT_UID, TR_FILT_NOT_UID))
                 return 0;
-        if (f & TR_FILT_COMM) {
-                bpf_get_current_comm(ck.comm, sizeof(ck.comm));
-                if (!list_match(&tr_f_comm, &ck, f, TR_FILT_COMM, TR_FILT_NOT_COMM))
-                        return 0;
-        }
+        if (!skip_comm && !comm_allowed(s))
+                return 0;
         if (f & (TR_FILT_MNTNS | TR_FILT_PIDNS | TR_FILT_CONTAINER | TR_FILT_HOST)) {
                 struct task_struct *task = (struct task_struct *)bpf_get_current_task();
                 struct pid *tpid = BPF_CORE_READ(task, thread_pid);
@@ -431,6 +441,11 @@ static __always_inline int filter_early(struct tr_settings *s)
                 }
         }
         return 1;
+}
+
+static __always_inline int filter_early(struct tr_settings *s)
+{
+        return filter_early_x(s, 0);
 }
 
 static __always_inline int term_holds(struct tr_term *t, __u64 x)
@@ -892,7 +907,10 @@ int tr_sys_enter(struct trace_event_raw_sys_enter *ctx)
         cfg = evcfg_get(nr);
         if (!cfg || !(cfg->flags & TR_EVCFG_ON))
                 return 0;
-        if (!filter_early(s))
+        d = bpf_map_lookup_elem(&tr_sysdesc, &nr);
+        if (!d)
+                return 0;
+        if (!filter_early_x(s, d->flags & TR_SYS_EXEC))
                 return 0;
         p.args[0] = ctx->args[0];
         p.args[1] = ctx->args[1];
@@ -905,9 +923,6 @@ int tr_sys_enter(struct trace_event_raw_sys_enter *ctx)
                 return 0;
         }
         p.nr = nr;
-        d = bpf_map_lookup_elem(&tr_sysdesc, &nr);
-        if (!d)
-                return 0;
         if (d->arg[2] == TR_CAP_PROT_PREV) {
                 struct mprot_ctx mc = {};
                 struct task_struct *task = bpf_get_current_task_btf();
@@ -1000,7 +1015,9 @@ int tr_sys_exit(struct trace_event_raw_sys_exit *ctx)
         d = bpf_map_lookup_elem(&tr_sysdesc, &nr);
         if (!cfg || !d || !(cfg->flags & TR_EVCFG_ON))
                 return 0;
-        if (!terms_pass(cfg, p.args, ret, 1)) {
+        if (!terms_pass(cfg, p.args, ret, 1) || ((d->flags & TR_SYS_EXEC) && !comm_allowed(s))) {
+                if (d->flags & TR_SYS_EXEC)
+                        bpf_map_delete_elem(&tr_execpath, &id);
                 stat_inc(TR_STAT_FILTERED);
                 return 0;
         }
