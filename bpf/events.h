@@ -145,6 +145,10 @@ enum {
         TR_CAP_PROT_PREV = 8,   /* mprotect: the int, plus the target VMA's protection before the call */
 };
 
+/* mprotect's prev_prot argument: the VMA's vm_flags before the call, with this bit added when a
+ * file backs the region (vm_flags itself never uses it). */
+#define TR_VMA_FILE_BACKED      (1ull << 62)
+
 /* tr_sysdesc.flags */
 #define TR_SYS_EMIT_AT_ENTER    (1u << 0)       /* the syscall may not return (not used yet) */
 #define TR_SYS_EXEC             (1u << 1)       /* execve/execveat: argv and envp from the new mm on success */

@@ -881,9 +881,10 @@ struct mprot_ctx {
         __u64 flags;
 };
 
+/* The VMA's vm_flags, plus TR_VMA_FILE_BACKED if a file backs it (the flag bits used stay below it). */
 static long vma_flags_cb(struct task_struct *task, struct vm_area_struct *vma, void *data)
 {
-        ((struct mprot_ctx *)data)->flags = vma->vm_flags;
+        ((struct mprot_ctx *)data)->flags = vma->vm_flags | (vma->vm_file ? TR_VMA_FILE_BACKED : 0);
         return 0;
 }
 

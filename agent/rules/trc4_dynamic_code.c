@@ -63,6 +63,8 @@ static bool match(const Event *e, const RuleOptions *o, Finding *f)
         if (!is_mmap)
                 finding_add_str(f, "old_protection", oldp);
         finding_add_str(f, "new_protection", newp);
+        if (!is_mmap)
+                finding_add_str(f, "backing", (prev & TR_VMA_FILE_BACKED) ? "file" : "anonymous");
         if (is_mmap) {
                 const EventArg *fi = event_arg(e, "fd_info");
                 int64_t flags = 0;
