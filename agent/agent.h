@@ -15,6 +15,7 @@
 #include "jsonw.h"
 #include "pipeline.h"
 #include "state.h"
+#include "webhook.h"
 
 typedef struct Context {
         sd_event *event;
@@ -24,6 +25,7 @@ typedef struct Context {
         Engine *engine;
         Pipeline *pipeline;
         Config *config;
+        Webhooks *webhooks;
 
         /* command line: each overrides the configuration file when set */
         const char *arg_config;         /* --config: must exist */
@@ -34,6 +36,7 @@ typedef struct Context {
         const char *arg_btf_file;
         uint64_t arg_ringbuf_size;
         bool arg_ld_library_path;
+        bool arg_raw_fallback;
 
         StdoutMode out;
         bool journal;                   /* send findings to the journal */

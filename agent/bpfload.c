@@ -33,6 +33,11 @@ struct Bpf {
         struct bpf_link *enter[TR_MAX_SYSCALL];
         struct bpf_link *exit[TR_MAX_SYSCALL];
         struct bpf_link *sched[3];
+        /* The one enter and one exit stub attached to every syscall tracepoint (see bpf_new). */
+        struct bpf_program *stub_enter, *stub_exit;
+        struct bpf_link *raw[2];        /* the raw sys_enter/sys_exit fallback, when in use */
+        bool raw_fallback;
+        int fd_rawnr;
         unsigned attached;
         int (*on_record)(void *userdata, const void *rec, size_t len);
         void *userdata;
@@ -193,6 +198,54 @@ int bpf_new(const BpfOptions *o, Bpf **ret)
                 log_error_errno(r, "cannot size the ring buffer to %llu bytes: %m", (unsigned long long) rbsize);
                 goto fail;
         }
+        /*
+         * The per-syscall stubs are all the same few instructions (a tail call into the shared
+         * handler, which reads nothing from the context itself), so one enter stub and one exit stub
+         * serve every syscall tracepoint: load those two and skip verifying ~90 identical copies,
+         * which was a large part of start-up. attach_syscall() attaches the pair to each tracepoint.
+         */
+        for (size_t i = 0; i < n; i++) {
+                char name[64];
+                struct bpf_program *pe, *px;
+
+                if (!catalog_is_syscall(&all[i]))
+                        continue;
+                snprintf(name, sizeof(name), "tp_enter_%s", all[i].tracepoint);
+                pe = bpf_object__find_program_by_name(b->obj, name);
+                snprintf(name, sizeof(name), "tp_exit_%s", all[i].tracepoint);
+                px = bpf_object__find_program_by_name(b->obj, name);
+                if (!pe || !px)
+                        continue;
+                if (!b->stub_enter) {
+                        b->stub_enter = pe;
+                        b->stub_exit = px;
+                        continue;
+                }
+                bpf_program__set_autoload(pe, false);
+                bpf_program__set_autoload(px, false);
+        }
+        if (!b->stub_enter) {
+                r = log_error_errno(SYNTHETIC_ERRNO(EINVAL), "BPF object %s has no syscall tracepoint stubs", source);
+                goto fail;
+        }
+        /* Without the fallback, don't pay for verifying its two large programs. */
+        b->raw_fallback = o->raw_fallback;
+        {
+                struct bpf_program *pe = bpf_object__find_program_by_name(b->obj, "tr_raw_enter");
+                struct bpf_program *px = bpf_object__find_program_by_name(b->obj, "tr_raw_exit");
+
+                if (!pe || !px) {
+                        if (o->raw_fallback) {
+                                r = log_error_errno(SYNTHETIC_ERRNO(EINVAL), "BPF object %s has no raw syscall "
+                                                    "fallback programs (tr_raw_enter/tr_raw_exit)", source);
+                                goto fail;
+                        }
+                        b->raw_fallback = false;
+                } else if (!o->raw_fallback) {
+                        bpf_program__set_autoload(pe, false);
+                        bpf_program__set_autoload(px, false);
+                }
+        }
         r = bpf_object__load(b->obj);
         if (r < 0) {
                 if (r == -EPERM)
@@ -213,6 +266,9 @@ int bpf_new(const BpfOptions *o, Bpf **ret)
             (r = map_fd_checked(b, source, "tr_f_uid", 1, &b->fd_f_uid)) < 0 ||
             (r = map_fd_checked(b, source, "tr_f_mntns", 1, &b->fd_f_mntns)) < 0 ||
             (r = map_fd_checked(b, source, "tr_f_pidns", 1, &b->fd_f_pidns)) < 0)
+                goto fail;
+        b->fd_rawnr = -1;
+        if (b->raw_fallback && (r = map_fd_checked(b, source, "tr_rawnr", 1, &b->fd_rawnr)) < 0)
                 goto fail;
 
         for (size_t i = 0; i < n; i++) {
@@ -259,6 +315,8 @@ Bpf *bpf_free(Bpf *b)
         }
         for (unsigned i = 0; i < 3; i++)
                 bpf_link__destroy(b->sched[i]);
+        for (unsigned i = 0; i < 2; i++)
+                bpf_link__destroy(b->raw[i]);
         ring_buffer__free(b->rb);
         bpf_object__close(b->obj);
         free(b);
@@ -291,6 +349,9 @@ static int attach_syscall(Bpf *b, const EventDef *e)
         pe = bpf_object__find_program_by_name(b->obj, name);
         if (!pe || !px)
                 return -ENOENT;
+        /* the shared stubs (see bpf_new): this syscall's own copies are not loaded */
+        pe = b->stub_enter;
+        px = b->stub_exit;
         /* exit first, so that no entry is saved without its exit being watched */
         snprintf(tp, sizeof(tp), "sys_exit_%s", e->tracepoint);
         b->exit[e->id] = bpf_program__attach_tracepoint(px, "syscalls", tp);
@@ -325,7 +386,7 @@ int bpf_set_events(Bpf *b, const EventWant *wants, uint32_t *ret_unavailable, un
 {
         size_t n;
         const EventDef *all = catalog_all(&n);
-        unsigned nun = 0;
+        unsigned nun = 0, nraw = 0;
         int r;
 
         for (size_t i = 0; i < n; i++) {
@@ -333,6 +394,23 @@ int bpf_set_events(Bpf *b, const EventWant *wants, uint32_t *ret_unavailable, un
                 struct tr_evcfg cfg = {};
                 uint32_t k = e->id;
                 bool on = wants[e->id].on;
+                uint8_t raw = 0;
+
+                if (catalog_is_syscall(e) && on && b->raw_fallback && !bpf_event_available(e->tracepoint)) {
+                        /* watched through the raw fallback instead of its own tracepoint */
+                        raw = 1;
+                        nraw++;
+                }
+                if (b->fd_rawnr >= 0 && catalog_is_syscall(e) &&
+                    bpf_map_update_elem(b->fd_rawnr, &k, &raw, BPF_ANY) < 0)
+                        return log_error_errno(errno, "cannot update the raw fallback table: %m");
+                if (raw) {
+                        cfg = wants[e->id].cfg;
+                        cfg.flags |= TR_EVCFG_ON;
+                        if (bpf_map_update_elem(b->fd_evcfg, &k, &cfg, BPF_ANY) < 0)
+                                return log_error_errno(errno, "cannot update the event table: %m");
+                        continue;
+                }
 
                 if (on) {
                         cfg = wants[e->id].cfg;
@@ -361,6 +439,25 @@ int bpf_set_events(Bpf *b, const EventWant *wants, uint32_t *ret_unavailable, un
         if ((r = attach_sched(b, 0, "tr_sched_fork")) < 0 || (r = attach_sched(b, 1, "tr_sched_exec")) < 0 ||
             (r = attach_sched(b, 2, "tr_sched_exit")) < 0)
                 return r;
+        if (nraw > 0 && !b->raw[0]) {
+                static const char *const progs[2] = { "tr_raw_exit", "tr_raw_enter" };
+
+                /* exit first, as for the per-syscall tracepoints */
+                for (unsigned i = 0; i < 2; i++) {
+                        b->raw[i] = bpf_program__attach(bpf_object__find_program_by_name(b->obj, progs[i]));
+                        if (!b->raw[i])
+                                return log_error_errno(errno, "cannot attach %s: %m", progs[i]);
+                        b->attached++;
+                }
+                log_warning("watching %u syscall(s) without their own tracepoint through raw sys_enter/sys_exit: "
+                            "every syscall on this machine now costs about 40 ns more", nraw);
+        } else if (nraw == 0 && b->raw[0]) {
+                for (int i = 1; i >= 0; i--) {
+                        bpf_link__destroy(b->raw[i]);
+                        b->raw[i] = NULL;
+                        b->attached--;
+                }
+        }
         if (ret_n_unavailable)
                 *ret_n_unavailable = nun;
         return 0;

@@ -22,6 +22,8 @@ typedef struct BpfOptions {
         uint64_t ringbuf_size;          /* bytes, power of two >= page size; 0 = default */
         uint64_t wakeup_bytes;          /* 0 = default batching */
         bool exec_env;                  /* capture the environment on exec */
+        bool raw_fallback;              /* watch syscalls without their own tracepoint through raw
+                                         * sys_enter/sys_exit (costs every syscall ~40 ns) */
         int (*on_record)(void *userdata, const void *rec, size_t len);
         void *userdata;
 } BpfOptions;
@@ -60,8 +62,9 @@ Bpf *bpf_free(Bpf *b);
 /*
  * Sets the wanted events: wants[] is indexed by event id (TR_MAX_EVENT_ID entries). Attaches the
  * tracepoints newly needed, detaches those no longer needed, and updates the in-kernel predicates.
- * An event whose tracepoint this kernel lacks is reported through ret_unavailable (ids, up to max)
- * and is otherwise skipped; that is not an error.
+ * An event whose tracepoint this kernel lacks is watched through the raw sys_enter/sys_exit
+ * fallback when BpfOptions.raw_fallback is set; otherwise it is reported through ret_unavailable
+ * (ids, up to max) and skipped; that is not an error.
  */
 int bpf_set_events(Bpf *b, const EventWant *wants, uint32_t *ret_unavailable, unsigned max,
                    unsigned *ret_n_unavailable);

@@ -7,9 +7,14 @@
  * non-root callers, and the handlers check the caller's effective uid from the bus itself (never
  * from an argument), so a permissive bus configuration alone does not open them. All methods are
  * marked UNPRIVILEGED for sd-bus because the handlers do their own check.
+ *
+ * The connection is not taken for granted: when the bus goes away (dbus-daemon restarted, or not
+ * there yet at start) detection goes on, and a timer tries to connect again and re-own the name,
+ * after 0.5 s, then doubling up to 30 s between attempts.
  */
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 #include <systemd/sd-bus.h>
 
 #include "agent.h"
@@ -241,13 +246,91 @@ void bus_emit_changed(Context *c, const char *property)
         (void) sd_bus_emit_properties_changed(c->bus, TRACEE_BUS_PATH, TRACEE_BUS_INTERFACE, property, NULL);
 }
 
-int bus_setup(Context *c)
+#define RECONNECT_MIN_USEC (500 * 1000ULL)
+#define RECONNECT_MAX_USEC (30 * 1000000ULL)
+
+/* One agent per process: the reconnection timer lives here rather than in Context. It is floating
+ * (owned by the event loop, freed with it); this is a borrowed pointer to re-arm it. */
+static sd_event_source *reconnect_timer;
+static uint64_t reconnect_delay;
+static unsigned reconnect_attempts;
+
+static int bus_connect(Context *c);
+static void schedule_reconnect(Context *c);
+
+static int on_reconnect_timer(sd_event_source *s, uint64_t usec, void *userdata)
+{
+        Context *c = userdata;
+        int r;
+
+        c->vtable_slot = sd_bus_slot_unref(c->vtable_slot);
+        c->bus = sd_bus_flush_close_unref(c->bus);
+        reconnect_attempts++;
+        r = bus_connect(c);
+        if (r < 0) {
+                if (reconnect_attempts == 1)
+                        log_warning_errno(r, "D-Bus: cannot connect to the system bus and own %s yet (%m); "
+                                          "retrying with backoff, detection goes on", TRACEE_BUS_NAME);
+                schedule_reconnect(c);
+                return 0;
+        }
+        log_info("D-Bus: connected again, serving %s (after %u attempt(s))", TRACEE_BUS_NAME, reconnect_attempts);
+        reconnect_delay = 0;
+        reconnect_attempts = 0;
+        bus_emit_changed(c, "State");
+        return 0;
+}
+
+static void schedule_reconnect(Context *c)
+{
+        int r;
+
+        if (!c->event)
+                return;
+        reconnect_delay = reconnect_delay ? reconnect_delay * 2 : RECONNECT_MIN_USEC;
+        if (reconnect_delay > RECONNECT_MAX_USEC)
+                reconnect_delay = RECONNECT_MAX_USEC;
+        if (!reconnect_timer) {
+                r = sd_event_add_time_relative(c->event, &reconnect_timer, CLOCK_MONOTONIC, reconnect_delay,
+                                               100 * 1000, on_reconnect_timer, c);
+                if (r < 0) {
+                        log_warning_errno(r, "D-Bus: cannot arm the reconnection timer: %m");
+                        return;
+                }
+                (void) sd_event_source_set_description(reconnect_timer, "bus-reconnect");
+                (void) sd_event_source_set_floating(reconnect_timer, true);
+                sd_event_source_unref(reconnect_timer);         /* the event loop owns it now */
+        } else
+                (void) sd_event_source_set_time_relative(reconnect_timer, reconnect_delay);
+        (void) sd_event_source_set_enabled(reconnect_timer, SD_EVENT_ONESHOT);
+}
+
+/* sd-bus synthesises org.freedesktop.DBus.Local.Disconnected when the connection drops. The bus
+ * object cannot be freed from inside its own dispatch: the timer does it. */
+static int on_disconnected(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+        Context *c = userdata;
+
+        log_warning("D-Bus: lost the connection to the system bus; detection goes on, reconnecting");
+        reconnect_delay = 0;
+        reconnect_attempts = 0;
+        schedule_reconnect(c);
+        return 0;
+}
+
+static int bus_connect(Context *c)
 {
         int r;
 
         r = sd_bus_open_system(&c->bus);
         if (r < 0)
                 return r;
+        (void) sd_bus_set_exit_on_disconnect(c->bus, false);
+        /* floating match (NULL slot): freed with the bus */
+        r = sd_bus_match_signal(c->bus, NULL, "org.freedesktop.DBus.Local", NULL, "org.freedesktop.DBus.Local",
+                                "Disconnected", on_disconnected, c);
+        if (r < 0)
+                goto fail;
         r = sd_bus_add_object_vtable(c->bus, &c->vtable_slot, TRACEE_BUS_PATH, TRACEE_BUS_INTERFACE, agent_vtable,
                                      c);
         if (r < 0)
@@ -262,5 +345,17 @@ int bus_setup(Context *c)
 fail:
         c->vtable_slot = sd_bus_slot_unref(c->vtable_slot);
         c->bus = sd_bus_flush_close_unref(c->bus);
+        return r;
+}
+
+/* Connects and owns the name. On failure the caller logs it; a retry is scheduled either way. */
+int bus_setup(Context *c)
+{
+        int r = bus_connect(c);
+
+        if (r < 0) {
+                reconnect_attempts = 1;         /* the caller logs this first failure */
+                schedule_reconnect(c);
+        }
         return r;
 }

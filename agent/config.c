@@ -103,6 +103,16 @@ static bool parse_u64(const char *v, uint64_t *ret)
         return true;
 }
 
+bool parse_ringbuf_size(const char *v, uint64_t *ret)
+{
+        uint64_t x;
+
+        if (!parse_u64(v, &x) || x < 4096 || (x & (x - 1)) || x > (1ull << 30))
+                return false;
+        *ret = x;
+        return true;
+}
+
 static bool copy_value(Parser *p, const char *key, const char *v, char *dst, size_t n)
 {
         if (strlen(v) >= n) {
@@ -178,16 +188,16 @@ static int handle_agent(Parser *p, const char *k, const char *v)
                 else
                         copy_value(p, k, v, c->state_directory, sizeof(c->state_directory));
         } else if (strcmp(k, "ringbuf_size") == 0) {
-                uint64_t x;
-
-                if (!parse_u64(v, &x) || x < 4096 || (x & (x - 1)) || x > (1ull << 30))
+                if (!parse_ringbuf_size(v, &c->ringbuf_size))
                         bad_value(p, "agent", k, v, "a power of two from 4096 to 1G bytes (K, M, G suffixes allowed)");
-                else
-                        c->ringbuf_size = x;
         } else if (strcmp(k, "btf_file") == 0)
                 copy_value(p, k, v, c->btf_file, sizeof(c->btf_file));
         else if (strcmp(k, "bpf_object") == 0)
                 copy_value(p, k, v, c->bpf_object, sizeof(c->bpf_object));
+        else if (strcmp(k, "raw_syscall_fallback") == 0) {
+                if (!parse_boolean(v, &c->raw_syscall_fallback))
+                        bad_value(p, "agent", k, v, "yes or no");
+        }
         else
                 unknown_key(p, "agent", k);
         return 1;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * /etc/tracee/tracee.conf: INI, parsed with inih. Sections:
- *   [agent]        rules, state_directory, ringbuf_size, btf_file, bpf_object
+ *   [agent]        rules, state_directory, ringbuf_size, btf_file, bpf_object, raw_syscall_fallback
  *   [output]       journal (yes/no), stdout (none/json/table)
  *   [rule TRC-N]   enabled (yes/no), exception_exe (glob), exception_comm, exception_uid,
  *                  exception_container (each repeatable), ld_library_path (TRC-7 only)
@@ -57,6 +57,7 @@ typedef struct Config {
         uint64_t ringbuf_size;
         char btf_file[200];
         char bpf_object[200];
+        bool raw_syscall_fallback;      /* watch syscalls without tracepoints via raw sys_enter/exit */
         bool journal;
         StdoutMode stdout_mode;
         bool ld_library_path;
@@ -90,3 +91,5 @@ int config_apply_rules(const Config *c, Engine *e, ConfigDiag *diag);
 int exceptions_load(const char *path, Engine *e);
 
 bool parse_boolean(const char *v, bool *ret);
+/* A ring-buffer size: a power of two from 4096 bytes to 1 GiB, K/M/G (or KiB/MiB/GiB) suffixes. */
+bool parse_ringbuf_size(const char *v, uint64_t *ret);

@@ -7,6 +7,22 @@
 
 #include "decode.h"
 
+/*
+ * Syscall arguments arrive as whole registers; a 32-bit C type only owns the low half (an int fd of
+ * -1 comes as 0x00000000ffffffff). Give the value the width and signedness of its C type.
+ */
+static int64_t arg_int_normalize(const ArgDef *d, int64_t v)
+{
+        const char *t = d->type;
+
+        if (strcmp(t, "int") == 0 || strcmp(t, "pid_t") == 0)
+                return (int32_t) (uint32_t) v;
+        if (strcmp(t, "unsigned int") == 0 || strcmp(t, "uid_t") == 0 || strcmp(t, "gid_t") == 0 ||
+            strcmp(t, "mode_t") == 0 || strcmp(t, "umode_t") == 0)
+                return (uint32_t) v;
+        return v;
+}
+
 int event_decode(const void *rec, size_t len, Event *ret)
 {
         const uint8_t *p = rec;
@@ -73,6 +89,8 @@ int event_decode(const void *rec, size_t len, Event *ret)
                         if (want[ea->def->kind] != ea->type)
                                 ea->def = NULL;
                 }
+                if (ea->def && ea->type == TR_ARG_INT)
+                        ea->i = arg_int_normalize(ea->def, ea->i);
                 off += a.len;
         }
         return ret->def ? 0 : -ENOENT;

@@ -24,6 +24,7 @@
 #include "finding.h"
 #include "journal.h"
 #include "log.h"
+#include "webhook.h"
 
 #define STATUS_INTERVAL_USEC (5 * 1000000ULL)
 
@@ -51,6 +52,9 @@ static void help(void)
                "  -x, --exceptions FILE   per-rule exceptions, INI: [rule TRC-N] with exception_exe=GLOB,\n"
                "                          exception_comm=NAME, exception_uid=N, exception_container=ID\n"
                "      --ld-library-path   TRC-7 also fires on LD_LIBRARY_PATH\n"
+               "      --raw-syscall-fallback  watch syscalls that have no tracepoint of their own (init_module\n"
+               "                          and finit_module on kernels without module support) through raw\n"
+               "                          sys_enter/sys_exit: costs every syscall on the machine ~40 ns\n"
                "      --ringbuf-size N    ring buffer size in bytes (power of two; default 8 MiB)\n"
                "      --btf-file PATH     BTF of the running kernel, when it has no /sys/kernel/btf/vmlinux\n"
                "      --check             check the configuration and exit\n"
@@ -122,6 +126,7 @@ static void on_finding(void *userdata, const Finding *f)
                                     c->out == STDOUT_NONE ? " (off: --output none)" : "");
                 }
         }
+        webhooks_submit(c->webhooks, f, c->w.buf);
         bus_emit_detection(c, f, c->w.buf);
 }
 
@@ -367,6 +372,9 @@ int context_reload(Context *c, char *err, size_t errsz)
         }
         if (r >= 0)
                 r = context_update_kernel(c);
+        if (r >= 0 && c->webhooks && webhooks_reconfigure(c->webhooks, c->config) < 0)
+                log_struct(LOG_ERR, TRACEE_MESSAGE_WEBHOOK, "reload: cannot set up the new webhooks, keeping the "
+                           "previous ones");
         c->status = "running";
         bus_emit_changed(c, "State");
         bus_emit_changed(c, "RulesEnabled");
@@ -441,22 +449,7 @@ void context_describe_rule_json(Context *c, const RuleState *s, JsonW *w)
         const Rule *r = s->rule;
 
         jsonw_obj_open(w);
-        jsonw_kv_str(w, "id", r->id);
-        jsonw_kv_str(w, "name", r->name);
-        jsonw_kv_str(w, "description", r->description);
-        jsonw_kv_int(w, "severity", r->severity);
-        jsonw_kv_str(w, "severityName", severity_to_string(r->severity));
-        jsonw_key(w, "mitre");
-        jsonw_obj_open(w);
-        jsonw_kv_str(w, "tactic", r->mitre_tactic);
-        jsonw_kv_str(w, "technique", r->mitre_technique);
-        jsonw_kv_str(w, "id", r->mitre_id);
-        jsonw_obj_close(w);
-        jsonw_key(w, "tags");
-        jsonw_arr_open(w);
-        for (unsigned t = 0; t < RULE_MAX_TAGS && r->tags[t]; t++)
-                jsonw_str(w, r->tags[t]);
-        jsonw_arr_close(w);
+        rule_write_json_fields(w, r);
         jsonw_key(w, "events");
         jsonw_arr_open(w);
         for (unsigned k = 0; k < r->nneeds; k++)
@@ -525,8 +518,7 @@ void context_describe_json(Context *c, JsonW *w)
                 write_rule_brief(w, &rs[i]);
         jsonw_arr_close(w);
         jsonw_key(w, "webhooks");
-        jsonw_arr_open(w);
-        jsonw_arr_close(w);
+        webhooks_describe_json(c->webhooks, w);
         jsonw_obj_close(w);
 }
 
@@ -549,7 +541,7 @@ static void mark_unavailable(Engine *e)
 
 static int parse_args(Context *c, int argc, char **argv, bool *ret_list, bool *ret_check)
 {
-        enum { ARG_LIST = 0x100, ARG_RINGBUF, ARG_BTF, ARG_LDLP, ARG_VERSION, ARG_JOURNAL, ARG_CHECK };
+        enum { ARG_LIST = 0x100, ARG_RINGBUF, ARG_BTF, ARG_LDLP, ARG_VERSION, ARG_JOURNAL, ARG_CHECK, ARG_RAW };
         static const struct option opts[] = {
                 { "config", required_argument, NULL, 'c' },
                 { "rules", required_argument, NULL, 'r' },
@@ -557,6 +549,7 @@ static int parse_args(Context *c, int argc, char **argv, bool *ret_list, bool *r
                 { "journal", required_argument, NULL, ARG_JOURNAL },
                 { "exceptions", required_argument, NULL, 'x' },
                 { "ld-library-path", no_argument, NULL, ARG_LDLP },
+                { "raw-syscall-fallback", no_argument, NULL, ARG_RAW },
                 { "list", no_argument, NULL, ARG_LIST },
                 { "check", no_argument, NULL, ARG_CHECK },
                 { "ringbuf-size", required_argument, NULL, ARG_RINGBUF },
@@ -601,23 +594,20 @@ static int parse_args(Context *c, int argc, char **argv, bool *ret_list, bool *r
                 case ARG_LDLP:
                         c->arg_ld_library_path = true;
                         break;
+                case ARG_RAW:
+                        c->arg_raw_fallback = true;
+                        break;
                 case ARG_LIST:
                         *ret_list = true;
                         break;
                 case ARG_CHECK:
                         *ret_check = true;
                         break;
-                case ARG_RINGBUF: {
-                        char *end;
-
-                        errno = 0;
-                        c->arg_ringbuf_size = strtoull(optarg, &end, 0);
-                        if (errno || *end || c->arg_ringbuf_size < 4096 ||
-                            (c->arg_ringbuf_size & (c->arg_ringbuf_size - 1)))
+                case ARG_RINGBUF:
+                        if (!parse_ringbuf_size(optarg, &c->arg_ringbuf_size))
                                 return log_error_errno(EINVAL, "--ringbuf-size '%s': expected a power of two "
-                                                       "of at least 4096 bytes", optarg);
+                                                       "from 4096 bytes to 1G (K, M, G suffixes allowed)", optarg);
                         break;
-                }
                 case ARG_BTF:
                         c->arg_btf_file = optarg;
                         break;
@@ -643,6 +633,7 @@ static void context_done(Context *c)
 {
         pipeline_free(c->pipeline);
         c->pipeline = NULL;
+        c->webhooks = webhooks_free(c->webhooks);
         sd_bus_slot_unref(c->vtable_slot);
         sd_bus_flush_close_unref(c->bus);
         sd_event_source_disable_unref(c->status_timer);
@@ -702,7 +693,8 @@ int detect_main(int argc, char **argv)
                 r = 0;
                 goto out;
         }
-        mark_unavailable(c.engine);
+        if (!c.arg_raw_fallback && !c.config->raw_syscall_fallback)
+                mark_unavailable(c.engine);
         if (list) {
                 list_rules(stdout, c.engine);
                 r = 0;
@@ -743,6 +735,7 @@ int detect_main(int argc, char **argv)
         (void) sd_event_set_watchdog(c.event, true);
 
         bo.ringbuf_size = c.arg_ringbuf_size ? c.arg_ringbuf_size : c.config->ringbuf_size;
+        bo.raw_fallback = c.arg_raw_fallback || c.config->raw_syscall_fallback;
         bo.btf_file = c.arg_btf_file ? c.arg_btf_file : (*c.config->btf_file ? c.config->btf_file : NULL);
         {
                 const char *f = getenv("TRACEE_BPF_FILE");
@@ -758,11 +751,16 @@ int detect_main(int argc, char **argv)
         r = context_update_kernel(&c);
         if (r < 0)
                 goto out;
+        r = webhooks_new(c.event, c.config, &c.webhooks);
+        if (r < 0) {
+                log_error_errno(r, "not starting: cannot set up the webhooks: %m");
+                goto out;
+        }
 
         r = bus_setup(&c);
         if (r < 0) {
-                log_warning_errno(r, "D-Bus control is off: cannot serve %s on the system bus: %m "
-                                  "(detection goes on)", TRACEE_BUS_NAME);
+                log_warning_errno(r, "D-Bus control is off for now: cannot serve %s on the system bus: %m "
+                                  "(detection goes on; retrying in the background)", TRACEE_BUS_NAME);
                 r = 0;
         }
         if (c.journal && !journal_available()) {

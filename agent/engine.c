@@ -300,7 +300,8 @@ void engine_mark_unavailable(Engine *e, const uint32_t *ids, unsigned n)
                 if (syscalls > 0 && missing == syscalls) {
                         e->rules[r].available = false;
                         snprintf(e->rules[r].unavailable_reason, sizeof(e->rules[r].unavailable_reason),
-                                 "this kernel has no tracepoints for %s (built without module support?)", names);
+                                 "this kernel has no tracepoints for %s (built without module support?); "
+                                 "raw_syscall_fallback=yes watches them at ~40 ns per syscall", names);
                 }
         }
 }

@@ -21,18 +21,8 @@ static void rfc3339(uint64_t ns, char *buf, size_t n)
         snprintf(buf, n, "%s.%09" PRIu64 "Z", base, (uint64_t) (ns % 1000000000ull));
 }
 
-void finding_write_json(JsonW *w, const Finding *f)
+void rule_write_json_fields(JsonW *w, const Rule *r)
 {
-        const Rule *r = f->rule;
-        const Event *e = f->event;
-        char ts[64];
-
-        rfc3339(e->wall_ns, ts, sizeof(ts));
-        jsonw_obj_open(w);
-        jsonw_kv_uint(w, "timestamp", e->wall_ns);
-        jsonw_kv_str(w, "time", ts);
-        jsonw_key(w, "rule");
-        jsonw_obj_open(w);
         jsonw_kv_str(w, "id", r->id);
         jsonw_kv_str(w, "name", r->name);
         jsonw_kv_str(w, "description", r->description);
@@ -49,6 +39,21 @@ void finding_write_json(JsonW *w, const Finding *f)
         for (unsigned i = 0; i < RULE_MAX_TAGS && r->tags[i]; i++)
                 jsonw_str(w, r->tags[i]);
         jsonw_arr_close(w);
+}
+
+void finding_write_json(JsonW *w, const Finding *f)
+{
+        const Rule *r = f->rule;
+        const Event *e = f->event;
+        char ts[64];
+
+        rfc3339(e->wall_ns, ts, sizeof(ts));
+        jsonw_obj_open(w);
+        jsonw_kv_uint(w, "timestamp", e->wall_ns);
+        jsonw_kv_str(w, "time", ts);
+        jsonw_key(w, "rule");
+        jsonw_obj_open(w);
+        rule_write_json_fields(w, r);
         jsonw_obj_close(w);
 
         jsonw_kv_str(w, "summary", f->summary);

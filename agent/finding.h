@@ -11,6 +11,9 @@
 #include "jsonw.h"
 
 void finding_write_json(JsonW *w, const Finding *f);
+/* The members of a rule's metadata object (id, name, description, severity, severityName, mitre,
+ * tags), into an object the caller opened. */
+void rule_write_json_fields(JsonW *w, const Rule *r);
 void finding_print_table(FILE *out, const Finding *f);
 /* One sentence: "TRC-2 Anti-Debugging: process strace (pid 42, uid 0, /usr/bin/strace) called …" */
 void finding_message(const Finding *f, char *buf, size_t n);

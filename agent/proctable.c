@@ -21,6 +21,24 @@ static unsigned hash_cg(uint64_t id)
         return (unsigned) ((id * 11400714819323198485ull) >> 32) % NCGBUCKETS;
 }
 
+/*
+ * The free list is threaded through `next`, stored relative while an entry is free: a free entry i
+ * links to i + 1 + next. calloc's zeroes therefore already form the list 0 → 1 → … → MAX-1, so
+ * init touches none of the ~5 MB table and only entries actually used become resident.
+ */
+static int32_t free_next(const ProcTable *t, int32_t i)
+{
+        int32_t n = i + 1 + t->procs[i].next;
+
+        return n >= PROCTABLE_MAX ? -1 : n;
+}
+
+static void free_push(ProcTable *t, int32_t i)
+{
+        t->procs[i].next = t->free_head - (i + 1);
+        t->free_head = i;
+}
+
 int proctable_init(ProcTable *t)
 {
         memset(t, 0, sizeof(*t));
@@ -34,9 +52,7 @@ int proctable_init(ProcTable *t)
                 t->buckets[i] = -1;
         for (size_t i = 0; i < NCGBUCKETS; i++)
                 t->cg_buckets[i] = -1;
-        for (int32_t i = 0; i < PROCTABLE_MAX; i++)
-                t->procs[i].next = i + 1 < PROCTABLE_MAX ? i + 1 : -1;
-        t->free_head = 0;
+        t->free_head = 0;       /* and every entry's relative next is 0: see free_next() */
         t->oldest = t->newest = -1;
         return 0;
 }
@@ -81,8 +97,7 @@ void proctable_remove(ProcTable *t, uint32_t pid)
                 if (t->procs[i].pid == pid) {
                         *link = t->procs[i].next;
                         order_unlink(t, i);
-                        t->procs[i].next = t->free_head;
-                        t->free_head = i;
+                        free_push(t, i);
                         t->count--;
                         return;
                 }
@@ -104,7 +119,7 @@ Proc *proctable_upsert(ProcTable *t, uint32_t pid)
         }
         i = t->free_head;
         p = &t->procs[i];
-        t->free_head = p->next;
+        t->free_head = free_next(t, i);
         memset(p, 0, sizeof(*p));
         p->pid = pid;
         b = hash_pid(pid);
@@ -131,8 +146,8 @@ unsigned proctable_ancestors(ProcTable *t, uint32_t pid, const Proc **ret, unsig
         while (p && n < max && p->ppid > 0) {
                 const Proc *pp = proctable_get(t, p->ppid);
 
-                if (!pp || pp == p)
-                        break;
+                if (!pp || pp == p || pp->pid == pid)
+                        break;          /* a loop back to the process itself */
                 for (unsigned k = 0; k < n; k++)
                         if (ret[k] == pp)
                                 return n;

@@ -2,6 +2,7 @@
 /*
  * See state.h.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -61,6 +62,26 @@ int state_parse(const char *text, size_t len, State *ret)
         return bad ? -EBADMSG : 0;
 }
 
+/* A SIGKILL between mkostemp() and rename() leaves "<state>.tmpXXXXXX" behind: remove such files. */
+static void state_remove_stale(const char *path)
+{
+        char dir[PATH_MAX], base[NAME_MAX + 1];
+        struct dirent *de;
+        DIR *d;
+        size_t bl;
+
+        snprintf(dir, sizeof(dir), "%s", path);
+        snprintf(base, sizeof(base), "%s.tmp", strrchr(path, '/') ? strrchr(path, '/') + 1 : path);
+        bl = strlen(base);
+        d = opendir(dirname(dir));
+        if (!d)
+                return;
+        while ((de = readdir(d)))
+                if (strncmp(de->d_name, base, bl) == 0 && strlen(de->d_name) == bl + 6)
+                        (void) unlinkat(dirfd(d), de->d_name, 0);
+        closedir(d);
+}
+
 int state_load(const char *path, State *ret)
 {
         char buf[4096];
@@ -68,6 +89,7 @@ int state_load(const char *path, State *ret)
         int fd;
 
         memset(ret, 0, sizeof(*ret));
+        state_remove_stale(path);
         fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
         if (fd < 0)
                 return errno == ENOENT ? 0 : -errno;

@@ -14,6 +14,7 @@
 #include <systemd/sd-event.h>
 
 #include "catalog.h"
+#include "config.h"
 #include "evfmt.h"
 #include "filter.h"
 #include "log.h"
@@ -48,6 +49,8 @@ static void help(void)
                "  -o, --output FORMAT     json (default), table or none\n"
                "      --output-file PATH  write events to PATH instead of standard output\n"
                "      --exec-env          capture the environment of exec'd programs\n"
+               "      --raw-syscall-fallback  trace syscalls that have no tracepoint of their own through raw\n"
+               "                          sys_enter/sys_exit (costs every syscall on the machine ~40 ns)\n"
                "      --ringbuf-size N    ring buffer size in bytes (power of two; default 8 MiB)\n"
                "      --btf-file PATH     BTF of the running kernel, when it has no /sys/kernel/btf/vmlinux\n"
                "      --list-events       print the events, their arguments and sets, and exit\n"
@@ -121,7 +124,7 @@ static void on_tick(void *userdata)
 
 int trace_main(int argc, char **argv)
 {
-        enum { ARG_OUTPUT_FILE = 0x100, ARG_LIST_EVENTS, ARG_EXEC_ENV, ARG_RINGBUF, ARG_BTF };
+        enum { ARG_OUTPUT_FILE = 0x100, ARG_LIST_EVENTS, ARG_EXEC_ENV, ARG_RINGBUF, ARG_BTF, ARG_RAW };
         static const struct option opts[] = {
                 { "events", required_argument, NULL, 'e' },
                 { "filter", required_argument, NULL, 'f' },
@@ -129,6 +132,7 @@ int trace_main(int argc, char **argv)
                 { "output-file", required_argument, NULL, ARG_OUTPUT_FILE },
                 { "list-events", no_argument, NULL, ARG_LIST_EVENTS },
                 { "exec-env", no_argument, NULL, ARG_EXEC_ENV },
+                { "raw-syscall-fallback", no_argument, NULL, ARG_RAW },
                 { "ringbuf-size", required_argument, NULL, ARG_RINGBUF },
                 { "btf-file", required_argument, NULL, ARG_BTF },
                 { "verbose", no_argument, NULL, 'v' },
@@ -184,18 +188,16 @@ int trace_main(int argc, char **argv)
                 case ARG_EXEC_ENV:
                         bo.exec_env = true;
                         break;
-                case ARG_RINGBUF: {
-                        char *end;
-
-                        errno = 0;
-                        bo.ringbuf_size = strtoull(optarg, &end, 0);
-                        if (errno || *end || bo.ringbuf_size < 4096 || (bo.ringbuf_size & (bo.ringbuf_size - 1))) {
+                case ARG_RAW:
+                        bo.raw_fallback = true;
+                        break;
+                case ARG_RINGBUF:
+                        if (!parse_ringbuf_size(optarg, &bo.ringbuf_size)) {
                                 r = log_error_errno(EINVAL, "--ringbuf-size '%s': expected a power of two "
-                                                    "of at least 4096 bytes", optarg);
+                                                    "from 4096 bytes to 1G (K, M, G suffixes allowed)", optarg);
                                 goto out;
                         }
                         break;
-                }
                 case ARG_BTF:
                         bo.btf_file = optarg;
                         break;

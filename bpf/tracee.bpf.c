@@ -893,15 +893,14 @@ static __always_inline struct tr_evcfg *evcfg_get(__u32 id)
         return bpf_map_lookup_elem(&tr_evcfg, &id);
 }
 
-SEC("tracepoint")
-int tr_sys_enter(struct trace_event_raw_sys_enter *ctx)
+/* Syscall entry, from the per-syscall tracepoints or the raw sys_enter fallback. */
+static __always_inline int sys_enter_common(__u32 nr, const __u64 *a)
 {
         __u64 id = bpf_get_current_pid_tgid();
         struct tr_settings *s = settings_get();
         struct pending p = {};
         struct tr_sysdesc *d;
         struct tr_evcfg *cfg;
-        __u32 nr = (__u32)ctx->id;
 
         if (!s || nr >= TR_MAX_SYSCALL)
                 return 0;
@@ -913,12 +912,12 @@ int tr_sys_enter(struct trace_event_raw_sys_enter *ctx)
                 return 0;
         if (!filter_early_x(s, d->flags & TR_SYS_EXEC))
                 return 0;
-        p.args[0] = ctx->args[0];
-        p.args[1] = ctx->args[1];
-        p.args[2] = ctx->args[2];
-        p.args[3] = ctx->args[3];
-        p.args[4] = ctx->args[4];
-        p.args[5] = ctx->args[5];
+        p.args[0] = a[0];
+        p.args[1] = a[1];
+        p.args[2] = a[2];
+        p.args[3] = a[3];
+        p.args[4] = a[4];
+        p.args[5] = a[5];
         if (!terms_pass(cfg, p.args, 0, 0)) {
                 stat_inc(TR_STAT_FILTERED);
                 return 0;
@@ -991,7 +990,21 @@ static __always_inline void capture_arg(void *buf, __u32 *off, __u8 i, __u8 cap,
 }
 
 SEC("tracepoint")
-int tr_sys_exit(struct trace_event_raw_sys_exit *ctx)
+int tr_sys_enter(struct trace_event_raw_sys_enter *ctx)
+{
+        __u64 a[TR_MAX_ARGS];
+
+        a[0] = ctx->args[0];
+        a[1] = ctx->args[1];
+        a[2] = ctx->args[2];
+        a[3] = ctx->args[3];
+        a[4] = ctx->args[4];
+        a[5] = ctx->args[5];
+        return sys_enter_common((__u32)ctx->id, a);
+}
+
+/* Syscall exit, from the per-syscall tracepoints or the raw sys_exit fallback. */
+static __always_inline int sys_exit_common(__u32 ctx_nr, __s64 ret)
 {
         __u64 id = bpf_get_current_pid_tgid();
         struct tr_settings *s = settings_get();
@@ -1002,7 +1015,6 @@ int tr_sys_exit(struct trace_event_raw_sys_exit *ctx)
         struct scratch *sc;
         struct pending *pp, p;
         __u32 zero = 0, off, nr;
-        __s64 ret = ctx->ret;
 
         pp = bpf_map_lookup_elem(&tr_pending, &id);
         if (!pp)
@@ -1010,7 +1022,7 @@ int tr_sys_exit(struct trace_event_raw_sys_exit *ctx)
         p = *pp;
         bpf_map_delete_elem(&tr_pending, &id);
         nr = p.nr;
-        if (!s || nr >= TR_MAX_SYSCALL || nr != (__u32)ctx->id)
+        if (!s || nr >= TR_MAX_SYSCALL || nr != ctx_nr)
                 return 0;
         cfg = evcfg_get(nr);
         d = bpf_map_lookup_elem(&tr_sysdesc, &nr);
@@ -1087,6 +1099,66 @@ int tr_sys_exit(struct trace_event_raw_sys_exit *ctx)
         h->size = off;
         output(s, sc->buf, off);
         return 0;
+}
+
+SEC("tracepoint")
+int tr_sys_exit(struct trace_event_raw_sys_exit *ctx)
+{
+        return sys_exit_common((__u32)ctx->id, ctx->ret);
+}
+
+/*
+ * The raw sys_enter/sys_exit fallback, for syscalls this kernel has no per-syscall tracepoint for
+ * (init_module and finit_module on kernels built without module support). Attached only when the
+ * agent is told to (raw_syscall_fallback) and such a syscall is wanted: a raw sys_enter program runs
+ * on every syscall on the machine, ~40 ns each here. tr_rawnr says which numbers it handles.
+ */
+struct {
+        __uint(type, BPF_MAP_TYPE_ARRAY);
+        __uint(max_entries, TR_MAX_SYSCALL);
+        __type(key, __u32);
+        __type(value, __u8);
+} tr_rawnr SEC(".maps");
+
+static __always_inline int raw_wanted(__u32 nr)
+{
+        __u8 *on;
+
+        if (nr >= TR_MAX_SYSCALL)
+                return 0;
+        on = bpf_map_lookup_elem(&tr_rawnr, &nr);
+        return on && *on;
+}
+
+/* sys_enter(struct pt_regs *regs, long id); x86_64 syscall arguments: di, si, dx, r10, r8, r9 */
+SEC("raw_tracepoint/sys_enter")
+int tr_raw_enter(struct bpf_raw_tracepoint_args *ctx)
+{
+        struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
+        __u32 nr = (__u32)ctx->args[1];
+        __u64 a[TR_MAX_ARGS];
+
+        if (!raw_wanted(nr))
+                return 0;
+        a[0] = BPF_CORE_READ(regs, di);
+        a[1] = BPF_CORE_READ(regs, si);
+        a[2] = BPF_CORE_READ(regs, dx);
+        a[3] = BPF_CORE_READ(regs, r10);
+        a[4] = BPF_CORE_READ(regs, r8);
+        a[5] = BPF_CORE_READ(regs, r9);
+        return sys_enter_common(nr, a);
+}
+
+/* sys_exit(struct pt_regs *regs, long ret) */
+SEC("raw_tracepoint/sys_exit")
+int tr_raw_exit(struct bpf_raw_tracepoint_args *ctx)
+{
+        struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
+        __u32 nr = (__u32)BPF_CORE_READ(regs, orig_ax);
+
+        if (!raw_wanted(nr))
+                return 0;
+        return sys_exit_common(nr, (__s64)ctx->args[1]);
 }
 
 /* The PROG_ARRAY that the stubs jump through; initialised here, so nothing to set up at run time. */

@@ -356,6 +356,47 @@ static int bad_reply(int r)
 /* ------------------------------------------------------------------------------------------------
  * status */
 
+static const char *jstr(struct json_object *o, const char *key)
+{
+        struct json_object *v;
+
+        return json_object_object_get_ex(o, key, &v) ? json_object_get_string(v) : "";
+}
+
+static int64_t jint(struct json_object *o, const char *key)
+{
+        struct json_object *v;
+
+        return json_object_object_get_ex(o, key, &v) ? json_object_get_int64(v) : 0;
+}
+
+/* The "webhooks" array of Describe(): one line of counters each, and the last error if any. */
+static void print_webhooks_human(const char *details)
+{
+        struct json_object *doc = json_tokener_parse(details), *arr;
+        size_t n;
+
+        if (!doc)
+                return;
+        if (json_object_object_get_ex(doc, "webhooks", &arr) && json_object_is_type(arr, json_type_array) &&
+            (n = json_object_array_length(arr)) > 0)
+                for (size_t i = 0; i < n && i < 64; i++) {
+                        struct json_object *o = json_object_array_get_idx(arr, i);
+                        char e1[128], e2[256], e3[32], e4[64], e5[64], e6[512];
+
+                        printf("%s %s %s (%s): %s, %" PRId64 " sent, %" PRId64 " retried, %" PRId64 " failed, %"
+                               PRId64 " dropped, %" PRId64 " queued\n", i == 0 ? "    Webhooks:" : "             ",
+                               esc(jstr(o, "name"), e1, sizeof(e1)), esc(jstr(o, "url"), e2, sizeof(e2)),
+                               esc(jstr(o, "format"), e3, sizeof(e3)), esc(jstr(o, "state"), e4, sizeof(e4)),
+                               jint(o, "sent"), jint(o, "retried"), jint(o, "failed"), jint(o, "dropped"),
+                               jint(o, "queued"));
+                        if (*jstr(o, "lastError"))
+                                printf("               last error %s: %s\n", esc(jstr(o, "lastErrorAt"), e5, sizeof(e5)),
+                                       esc(jstr(o, "lastError"), e6, sizeof(e6)));
+                }
+        json_object_put(doc);
+}
+
 static int verb_status(sd_bus *bus, char **args, unsigned n)
 {
         static const char *const counters[] = { "StartedAt", "EventsReceived", "EventsLost", "Detections" };
@@ -415,6 +456,9 @@ static int verb_status(sd_bus *bus, char **args, unsigned n)
                 printf("      Events: %" PRIu64 " received, %" PRIu64 " lost\n", v[1], v[2]);
                 printf("  Detections: %" PRIu64 "\n", v[3]);
                 printf("       Rules: %" PRIu32 " enabled\n", rules_enabled);
+                if (call(bus, "describe the agent", "Describe", &reply, NULL, NULL) >= 0 &&
+                    sd_bus_message_read(reply, "s", &details) >= 0)
+                        print_webhooks_human(details);
                 r = 0;
         }
 

@@ -36,7 +36,7 @@ def main():
 
     with Tracee("trace", "--events", "execve", "--output", "json", env={"TRACEE_BPF_FILE": obj}) as a:
         subprocess.run(["/bin/true"])
-        got = a.wait_for(lambda o: o["eventName"] == "execve" and o["args"][0]["value"] == "/bin/true", 5)
+        got = a.wait_for(lambda o: o["eventName"] == "execve" and o["args"][0]["value"] == "/bin/true", 15)
         t.check("TRACEE_BPF_FILE=<prebuilt object> traces", len(got) >= 1)
 
     r = run("trace", "--events", "execve", env={"TRACEE_BPF_FILE": "/nonexistent/tracee.o"})
