@@ -989,6 +989,48 @@ static __always_inline void capture_arg(void *buf, __u32 *off, __u8 i, __u8 cap,
         }
 }
 
+/*
+ * Global (not inlined) functions: the verifier checks each once per program instead of once per
+ * call site, which keeps start-up (verification of every program) short.
+ */
+__noinline int tr_ctx_fill(struct tr_event_hdr *h, __u32 type)
+{
+        if (!h)
+                return 0;
+        ctx_fill(h, type, (struct task_struct *)bpf_get_current_task());
+        return 0;
+}
+
+__noinline int tr_cgroup_describe(struct scratch *sc)
+{
+        struct tr_settings *s = settings_get();
+
+        if (!sc || !s)
+                return 0;
+        cgroup_describe(s, (struct task_struct *)bpf_get_current_task(), bpf_get_current_cgroup_id(), sc->buf);
+        return 0;
+}
+
+/*
+ * Appends argument i of a saved syscall, captured as cap, and the fd's info for fd arguments.
+ * i_cap = i | cap << 8 (BPF functions take at most five arguments).
+ */
+__noinline int tr_capture_arg(struct scratch *sc, __u32 off, __u32 i_cap, struct pending *p, __s64 ret)
+{
+        struct tr_settings *s = settings_get();
+        __u32 i = i_cap & 0xff, cap = i_cap >> 8;
+        struct tr_fdinfo fi;
+
+        if (!sc || !p || !s || i >= TR_MAX_ARGS)
+                return off;
+        capture_arg(sc->buf, &off, i, cap, p, ret, (struct task_struct *)bpf_get_current_task(), s);
+        if (cap == TR_CAP_FD) {
+                fdinfo_read((struct task_struct *)bpf_get_current_task(), p->args[i], &fi);
+                put_fdinfo(sc->buf, &off, 8 + i, &fi);
+        }
+        return off;
+}
+
 SEC("tracepoint")
 int tr_sys_enter(struct trace_event_raw_sys_enter *ctx)
 {
@@ -1052,8 +1094,8 @@ static __always_inline int sys_exit_common(__u32 ctx_nr, __s64 ret)
         if (!sc)
                 return 0;
         h = (struct tr_event_hdr *)sc->buf;
-        cgroup_describe(s, task, bpf_get_current_cgroup_id(), sc->buf);
-        ctx_fill(h, nr, task);
+        tr_cgroup_describe(sc);
+        tr_ctx_fill(h, nr);
         h->retval = ret;
         off = sizeof(*h);
 
@@ -1083,13 +1125,7 @@ static __always_inline int sys_exit_common(__u32 ctx_nr, __s64 ret)
                         if (cap == TR_CAP_STRARR && (d->flags & TR_SYS_EXEC) && i == 2 + (d->arg[0] != TR_CAP_STR) &&
                             !(s->flags & TR_SET_EXEC_ENV))
                                 continue;       /* envp only when asked for */
-                        capture_arg(sc->buf, &off, i, cap, &p, ret, task, s);
-                        if (cap == TR_CAP_FD) {
-                                struct tr_fdinfo fi;
-
-                                fdinfo_read(task, p.args[i], &fi);
-                                put_fdinfo(sc->buf, &off, 8 + i, &fi);
-                        }
+                        off = tr_capture_arg(sc, off, i | (__u32)cap << 8, &p, ret);
                 }
                 if (d->arg[2] == TR_CAP_PROT_PREV)
                         put_int(sc->buf, &off, 7, p.aux);
@@ -1250,8 +1286,8 @@ static __always_inline struct scratch *sched_begin(struct tr_settings **sp, __u3
         sc = bpf_map_lookup_elem(&tr_scratch, &zero);
         if (!sc)
                 return NULL;
-        cgroup_describe(s, task, bpf_get_current_cgroup_id(), sc->buf);
-        ctx_fill((struct tr_event_hdr *)sc->buf, type, task);
+        tr_cgroup_describe(sc);
+        tr_ctx_fill((struct tr_event_hdr *)sc->buf, type);
         *sp = s;
         return sc;
 }
