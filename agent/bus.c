@@ -101,19 +101,30 @@ static int reply_json(sd_bus_message *m, JsonW *w)
         return sd_bus_reply_method_return(m, "s", w->buf);
 }
 
-static int method_describe_rule(sd_bus_message *m, void *userdata, sd_bus_error *error)
+/* Reads the rule-ID argument of m; NoSuchRule (with the close match) for an unknown one. */
+static int read_rule(sd_bus_message *m, Context *c, sd_bus_error *error, RuleState **ret)
 {
-        Context *c = userdata;
         const char *id;
-        RuleState *s;
         int r;
 
         r = sd_bus_message_read(m, "s", &id);
         if (r < 0)
                 return r;
-        s = engine_rule(c->engine, id);
-        if (!s)
+        *ret = engine_rule(c->engine, id);
+        if (!*ret)
                 return no_such_rule(error, id);
+        return 0;
+}
+
+static int method_describe_rule(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+        Context *c = userdata;
+        RuleState *s;
+        int r;
+
+        r = read_rule(m, c, error, &s);
+        if (r < 0)
+                return r;
         jsonw_reset(&c->w);
         context_describe_rule_json(c, s, &c->w);
         return reply_json(m, &c->w);
@@ -121,16 +132,12 @@ static int method_describe_rule(sd_bus_message *m, void *userdata, sd_bus_error 
 
 static int set_rule(sd_bus_message *m, Context *c, bool enable, sd_bus_error *error)
 {
-        const char *id;
         RuleState *s;
         int r;
 
-        r = sd_bus_message_read(m, "s", &id);
+        r = read_rule(m, c, error, &s);
         if (r < 0)
                 return r;
-        s = engine_rule(c->engine, id);
-        if (!s)
-                return no_such_rule(error, id);
         r = check_root(m, error);
         if (r < 0)
                 return r;
