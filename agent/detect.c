@@ -444,6 +444,16 @@ static void write_rule_brief(JsonW *w, const RuleState *s)
         jsonw_obj_close(w);
 }
 
+/* key: [n strings stored stride bytes apart from first], for the fixed-size exception lists */
+static void write_str_array(JsonW *w, const char *key, const char *first, size_t stride, unsigned n)
+{
+        jsonw_key(w, key);
+        jsonw_arr_open(w);
+        for (unsigned i = 0; i < n; i++)
+                jsonw_str(w, first + i * stride);
+        jsonw_arr_close(w);
+}
+
 void context_describe_rule_json(Context *c, const RuleState *s, JsonW *w)
 {
         const Rule *r = s->rule;
@@ -464,26 +474,14 @@ void context_describe_rule_json(Context *c, const RuleState *s, JsonW *w)
         jsonw_kv_uint(w, "suppressed", s->suppressed);
         jsonw_key(w, "exceptions");
         jsonw_obj_open(w);
-        jsonw_key(w, "exe");
-        jsonw_arr_open(w);
-        for (unsigned i = 0; i < s->exc.n_exe; i++)
-                jsonw_str(w, s->exc.exe_glob[i]);
-        jsonw_arr_close(w);
-        jsonw_key(w, "comm");
-        jsonw_arr_open(w);
-        for (unsigned i = 0; i < s->exc.n_comm; i++)
-                jsonw_str(w, s->exc.comm[i]);
-        jsonw_arr_close(w);
+        write_str_array(w, "exe", s->exc.exe_glob[0], sizeof(s->exc.exe_glob[0]), s->exc.n_exe);
+        write_str_array(w, "comm", s->exc.comm[0], sizeof(s->exc.comm[0]), s->exc.n_comm);
         jsonw_key(w, "uid");
         jsonw_arr_open(w);
         for (unsigned i = 0; i < s->exc.n_uid; i++)
                 jsonw_uint(w, s->exc.uid[i]);
         jsonw_arr_close(w);
-        jsonw_key(w, "container");
-        jsonw_arr_open(w);
-        for (unsigned i = 0; i < s->exc.n_container; i++)
-                jsonw_str(w, s->exc.container[i]);
-        jsonw_arr_close(w);
+        write_str_array(w, "container", s->exc.container[0], sizeof(s->exc.container[0]), s->exc.n_container);
         jsonw_obj_close(w);
         jsonw_obj_close(w);
 }
