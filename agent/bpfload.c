@@ -16,6 +16,7 @@
 #include "bpfload.h"
 #include "catalog.h"
 #include "log.h"
+#include "ringbuf.h"
 #include "tracee.skel.h"
 
 #define TRACEFS "/sys/kernel/tracing"
@@ -25,7 +26,7 @@
 
 struct Bpf {
         struct bpf_object *obj;
-        struct ring_buffer *rb;
+        RingReader *rb;
         int fd_settings, fd_evcfg, fd_sysdesc, fd_stats;
         int fd_f_pid, fd_f_comm, fd_f_uid, fd_f_mntns, fd_f_pidns;
         struct tr_settings settings;
@@ -102,7 +103,7 @@ static int map_fd_checked(Bpf *b, const char *source, const char *name, size_t v
         return 0;
 }
 
-static int ring_cb(void *ctx, void *data, size_t size)
+static int ring_cb(void *ctx, const void *data, size_t size)
 {
         Bpf *b = ctx;
 
@@ -293,9 +294,9 @@ int bpf_new(const BpfOptions *o, Bpf **ret)
                 goto fail;
         }
 
-        b->rb = ring_buffer__new(bpf_map__fd(events), ring_cb, b, NULL);
-        if (!b->rb) {
-                r = log_error_errno(errno, "cannot set up the ring buffer: %m");
+        r = ringreader_new(bpf_map__fd(events), ring_cb, b, &b->rb);
+        if (r < 0) {
+                log_error_errno(r, "cannot map the ring buffer: %m");
                 goto fail;
         }
         *ret = b;
@@ -317,7 +318,7 @@ Bpf *bpf_free(Bpf *b)
                 bpf_link__destroy(b->sched[i]);
         for (unsigned i = 0; i < 2; i++)
                 bpf_link__destroy(b->raw[i]);
-        ring_buffer__free(b->rb);
+        ringreader_free(b->rb);
         bpf_object__close(b->obj);
         free(b);
         return NULL;
@@ -514,12 +515,12 @@ int bpf_set_exec_env(Bpf *b, bool on)
 
 int bpf_epoll_fd(Bpf *b)
 {
-        return ring_buffer__epoll_fd(b->rb);
+        return ringreader_fd(b->rb);
 }
 
 int bpf_consume(Bpf *b)
 {
-        return ring_buffer__consume(b->rb);
+        return ringreader_consume(b->rb, 0);
 }
 
 unsigned bpf_attached_count(Bpf *b)

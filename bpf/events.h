@@ -218,7 +218,7 @@ struct tr_settings {
 
 /* Per-CPU counters (tr_stats), index = TR_STAT_*. */
 enum {
-        TR_STAT_LOST = 0,       /* ring-buffer reservation/output failures */
+        TR_STAT_LOST = 0,       /* events dropped: ring buffer full, or no memory to save a syscall entry */
         TR_STAT_SUBMITTED = 1,  /* records written */
         TR_STAT_FILTERED = 2,   /* events seen and dropped by an in-kernel filter */
         TR_STAT_PENDING_MISS = 3, /* syscall exits whose entry was not saved (map full or attached midway) */

@@ -93,17 +93,24 @@ struct pending {
         __u64 args[TR_MAX_ARGS];
         __u64 aux;              /* mprotect: the VMA's vm_flags before the call */
         __u32 nr;
-        __u32 pad;
+        __u32 live;             /* saved at entry, not yet consumed by the exit */
 };
 
-/* Syscall entry → exit, keyed by pid_tgid; deleted at exit. LRU so a task killed in between can't
- * fill it. */
+/*
+ * Per thread, in the task itself (task-local storage: no hashing, no locks, freed with the task, so
+ * bounded by the number of threads): the syscall saved between entry and exit, and the cgroup this
+ * thread last checked with tr_cgseen, so that one of its events after the other skips that lookup.
+ */
+struct task_local {
+        struct pending p;
+        __u64 cg_checked;
+};
 struct {
-        __uint(type, BPF_MAP_TYPE_LRU_HASH);
-        __uint(max_entries, 16384);
-        __type(key, __u64);
-        __type(value, struct pending);
-} tr_pending SEC(".maps");
+        __uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+        __uint(map_flags, BPF_F_NO_PREALLOC);
+        __type(key, int);
+        __type(value, struct task_local);
+} tr_task SEC(".maps");
 
 /* execve/execveat pathname saved at entry: on success the caller's memory is gone at exit. */
 struct {
@@ -201,17 +208,24 @@ static __always_inline struct tr_settings *settings_get(void)
         return bpf_map_lookup_elem(&tr_settings, &zero);
 }
 
-static __always_inline __u64 submit_flags(struct tr_settings *s)
+/*
+ * Wake the consumer only when this record makes the unread data cross wakeup_bytes; its 10 ms
+ * timer drains the rest. Not on every record past the mark: a consumer that is behind is awake
+ * already, and a forced wakeup per record (an irq_work each) would slow every producer down.
+ */
+static __always_inline __u64 submit_flags(struct tr_settings *s, __u32 size)
 {
+        __u64 avail;
+
         if (!s->wakeup_bytes)
                 return 0;
-        return bpf_ringbuf_query(&tr_events, BPF_RB_AVAIL_DATA) >= s->wakeup_bytes ?
-                BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+        avail = bpf_ringbuf_query(&tr_events, BPF_RB_AVAIL_DATA);
+        return avail < s->wakeup_bytes && avail + size + 8 >= s->wakeup_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 }
 
 static __always_inline int output(struct tr_settings *s, void *buf, __u32 size)
 {
-        __u64 flags = submit_flags(s);
+        __u64 flags = submit_flags(s, size);
         __u64 sz = size;
         long r;
 
@@ -236,31 +250,48 @@ static __always_inline __u32 pid_nr_at(struct pid *pid, __u32 level)
         return up.nr;
 }
 
-static __always_inline void ctx_fill(struct tr_event_hdr *h, __u32 type, struct task_struct *task)
+/*
+ * The header of every event. The task's fields are read through its BTF pointer: plain loads the
+ * verifier guards (a fault reads 0), much cheaper than a probe-read helper call each. Tasks in the
+ * initial pid namespace (level 0) have their namespace ids equal to the host ones; only the others
+ * need the probe reads that index struct pid's numbers[] by level.
+ */
+static __always_inline void ctx_fill(struct tr_event_hdr *h, __u32 type, __u64 cgid)
 {
+        struct task_struct *task = bpf_get_current_task_btf();
         __u64 pid_tgid = bpf_get_current_pid_tgid();
         __u64 uid_gid = bpf_get_current_uid_gid();
-        struct task_struct *leader = BPF_CORE_READ(task, group_leader);
-        struct task_struct *parent = BPF_CORE_READ(task, real_parent);
-        struct pid *tpid = BPF_CORE_READ(task, thread_pid);
-        __u32 level = BPF_CORE_READ(tpid, level);
-        struct upid up = {};
+        struct task_struct *leader = task->group_leader;
+        struct task_struct *parent = task->real_parent;
+        struct pid *tpid = task->thread_pid;
+        __u32 level = tpid->level;
 
         h->type = type;
         h->ts = bpf_ktime_get_boot_ns();
         h->pid = pid_tgid >> 32;
         h->tid = (__u32)pid_tgid;
-        h->ppid = BPF_CORE_READ(parent, tgid);
+        h->ppid = parent->tgid;
         h->uid = (__u32)uid_gid;
         h->gid = uid_gid >> 32;
-        bpf_probe_read_kernel(&up, sizeof(up), &tpid->numbers[level & 31]);
-        h->ns_tid = up.nr;
-        h->pidns = BPF_CORE_READ(up.ns, ns.inum);
-        h->ns_pid = pid_nr_at(BPF_CORE_READ(leader, thread_pid), level);
-        h->ns_ppid = pid_nr_at(BPF_CORE_READ(parent, group_leader, thread_pid), level);
-        h->mntns = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
-        h->cgroup_id = bpf_get_current_cgroup_id();
-        h->start_time = BPF_CORE_READ(leader, start_time);
+        if (level == 0) {
+                h->ns_tid = h->tid;
+                h->ns_pid = h->pid;
+                h->ns_ppid = h->ppid;
+                h->pidns = tpid->numbers[0].ns->ns.inum;
+        } else {
+                struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+                struct pid *tp = BPF_CORE_READ(t, thread_pid);
+                struct upid up = {};
+
+                bpf_probe_read_kernel(&up, sizeof(up), &tp->numbers[level & 31]);
+                h->ns_tid = up.nr;
+                h->pidns = BPF_CORE_READ(up.ns, ns.inum);
+                h->ns_pid = pid_nr_at(BPF_CORE_READ(t, group_leader, thread_pid), level);
+                h->ns_ppid = pid_nr_at(BPF_CORE_READ(t, real_parent, group_leader, thread_pid), level);
+        }
+        h->mntns = task->nsproxy->mnt_ns->ns.inum;
+        h->cgroup_id = cgid;
+        h->start_time = leader->start_time;
         bpf_get_current_comm(h->comm, sizeof(h->comm));
         h->nargs = 0;
         h->flags = level > 0 ? TR_F_CONTAINER : 0;
@@ -898,7 +929,8 @@ static __always_inline int sys_enter_common(__u32 nr, const __u64 *a)
 {
         __u64 id = bpf_get_current_pid_tgid();
         struct tr_settings *s = settings_get();
-        struct pending p = {};
+        struct task_local *tl;
+        struct pending p;
         struct tr_sysdesc *d;
         struct tr_evcfg *cfg;
 
@@ -923,6 +955,8 @@ static __always_inline int sys_enter_common(__u32 nr, const __u64 *a)
                 return 0;
         }
         p.nr = nr;
+        p.live = 1;
+        p.aux = 0;
         if (d->arg[2] == TR_CAP_PROT_PREV) {
                 struct mprot_ctx mc = {};
                 struct task_struct *task = bpf_get_current_task_btf();
@@ -941,7 +975,12 @@ static __always_inline int sys_enter_common(__u32 nr, const __u64 *a)
                         bpf_map_update_elem(&tr_execpath, &id, pb->buf, BPF_ANY);
                 }
         }
-        bpf_map_update_elem(&tr_pending, &id, &p, BPF_ANY);
+        tl = bpf_task_storage_get(&tr_task, bpf_get_current_task_btf(), 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+        if (!tl) {
+                stat_inc(TR_STAT_LOST);         /* no memory for the thread's storage: the event is lost */
+                return 0;
+        }
+        tl->p = p;
         return 0;
 }
 
@@ -993,22 +1032,39 @@ static __always_inline void capture_arg(void *buf, __u32 *off, __u8 i, __u8 cap,
  * Global (not inlined) functions: the verifier checks each once per program instead of once per
  * call site, which keeps start-up (verification of every program) short.
  */
-__noinline int tr_ctx_fill(struct tr_event_hdr *h, __u32 type)
+__noinline int tr_ctx_fill(struct tr_event_hdr *h, __u32 type, __u64 cgid)
 {
         if (!h)
                 return 0;
-        ctx_fill(h, type, (struct task_struct *)bpf_get_current_task());
+        ctx_fill(h, type, cgid);
         return 0;
 }
 
-__noinline int tr_cgroup_describe(struct scratch *sc)
+__noinline int tr_cgroup_describe(struct scratch *sc, __u64 cgid)
 {
         struct tr_settings *s = settings_get();
 
         if (!sc || !s)
                 return 0;
-        cgroup_describe(s, (struct task_struct *)bpf_get_current_task(), bpf_get_current_cgroup_id(), sc->buf);
+        cgroup_describe(s, (struct task_struct *)bpf_get_current_task(), cgid, sc->buf);
         return 0;
+}
+
+/*
+ * Describes the current cgroup to the agent if it has never been, and fills the event header in
+ * sc. tl, the task's storage if it has one, remembers the cgroup it last checked: the next events
+ * of the thread in the same cgroup skip the tr_cgseen lookup.
+ */
+static __always_inline void event_begin(struct scratch *sc, __u32 type, struct task_local *tl)
+{
+        __u64 cgid = bpf_get_current_cgroup_id();
+
+        if (!tl || tl->cg_checked != cgid) {
+                tr_cgroup_describe(sc, cgid);
+                if (tl)
+                        tl->cg_checked = cgid;
+        }
+        tr_ctx_fill((struct tr_event_hdr *)sc->buf, type, cgid);
 }
 
 /*
@@ -1055,14 +1111,15 @@ static __always_inline int sys_exit_common(__u32 ctx_nr, __s64 ret)
         struct tr_sysdesc *d;
         struct tr_evcfg *cfg;
         struct scratch *sc;
-        struct pending *pp, p;
+        struct task_local *tl;
+        struct pending p;
         __u32 zero = 0, off, nr;
 
-        pp = bpf_map_lookup_elem(&tr_pending, &id);
-        if (!pp)
+        tl = bpf_task_storage_get(&tr_task, bpf_get_current_task_btf(), 0, 0);
+        if (!tl || !tl->p.live)
                 return 0;
-        p = *pp;
-        bpf_map_delete_elem(&tr_pending, &id);
+        p = tl->p;
+        tl->p.live = 0;
         nr = p.nr;
         if (!s || nr >= TR_MAX_SYSCALL || nr != ctx_nr)
                 return 0;
@@ -1094,8 +1151,7 @@ static __always_inline int sys_exit_common(__u32 ctx_nr, __s64 ret)
         if (!sc)
                 return 0;
         h = (struct tr_event_hdr *)sc->buf;
-        tr_cgroup_describe(sc);
-        tr_ctx_fill(h, nr);
+        event_begin(sc, nr, tl);
         h->retval = ret;
         off = sizeof(*h);
 
@@ -1286,8 +1342,8 @@ static __always_inline struct scratch *sched_begin(struct tr_settings **sp, __u3
         sc = bpf_map_lookup_elem(&tr_scratch, &zero);
         if (!sc)
                 return NULL;
-        tr_cgroup_describe(sc);
-        tr_ctx_fill((struct tr_event_hdr *)sc->buf, type);
+        /* no storage created here: an exiting task would only free it again */
+        event_begin(sc, type, bpf_task_storage_get(&tr_task, bpf_get_current_task_btf(), 0, 0));
         *sp = s;
         return sc;
 }

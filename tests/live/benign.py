@@ -9,8 +9,9 @@ it), tar and gzip of a directory, `apt-cache policy bash`, `ssh-keygen -t ed2551
 repository and a few coreutils. Steps whose tool is missing are skipped and said so.
 
 Every finding seen while the agent runs is printed and counts against the workload, except:
-  - those of the build's trigger programs (another test's, or our own control below), found by
-    the executable of the process or of one of its ancestors;
+  - those of trigger programs (another test's, or our own control below), found by the executable
+    of the process or of one of its ancestors: one in this build's tests/, or one of the same name
+    in another build's tests/ directory (another checkout's tests running on the same machine);
   - those whose process ancestry is known up to init and does not go through the workload's bash
     (some other activity on the machine).
 At the end one trigger (PTRACE_TRACEME) is run as a control: its finding must show up, proving the
@@ -183,11 +184,22 @@ def under(path, d):
     return bool(path) and (path == d or path.startswith(d.rstrip("/") + "/"))
 
 
+def trigger_names():
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "triggers", "triggers.txt")) as f:
+        return {l.strip() for l in f if l.strip() and not l.startswith("#")}
+
+
+def is_trigger(path, trig_dir, names):
+    return under(path, trig_dir) or (bool(path) and os.path.basename(os.path.dirname(path)) == "tests"
+                                     and os.path.basename(path) in names)
+
+
 def main():
     require_root_bpf()
     c = Checks()
     start = time.time()
     trig_dir = os.path.realpath(TRIGGERS)
+    names = trigger_names()
     steps = []
     for name, tools in STEPS:
         missing = [t for t in tools if not shutil.which(t)]
@@ -246,8 +258,8 @@ def main():
         line = (f"{f['rule']['id']} pid={p['pid']} comm={p['comm']} exe={p['executable']} "
                 f"summary={f.get('summary')!r} data={f['data']} ancestors="
                 + " < ".join(f"{a['pid']}:{a['comm']}" for a in anc))
-        if p["pid"] == control or under(p.get("executable"), trig_dir) or \
-                any(under(a.get("executable"), trig_dir) for a in anc):
+        if p["pid"] == control or is_trigger(p.get("executable"), trig_dir, names) or \
+                any(is_trigger(a.get("executable"), trig_dir, names) for a in anc):
             ignored.append("trigger program: " + line)
         elif p["pid"] != root and all(a["pid"] != root for a in anc) and anc and anc[-1]["pid"] <= 1:
             ignored.append("outside the workload's process tree: " + line)
