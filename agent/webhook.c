@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * See webhook.h. One CURLM for all webhooks; its sockets become sd-event I/O sources
- * (CURLMOPT_SOCKETFUNCTION) and its timeout one sd-event time source (CURLMOPT_TIMERFUNCTION).
+ * See webhook.h. One CURLM for all webhooks, created (and libcurl loaded: curl-dl.h) with the first
+ * webhook; its sockets become sd-event I/O sources (CURLMOPT_SOCKETFUNCTION) and its timeout one
+ * sd-event time source (CURLMOPT_TIMERFUNCTION).
  * Each webhook owns one easy handle, used for one request at a time, and a FIFO of payloads whose
  * head is the detection being delivered (on the wire, or waiting for its retry).
  *
@@ -21,9 +22,9 @@
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
-#include <curl/curl.h>
 
 #include "bus-api.h"
+#include "curl-dl.h"
 #include "finding.h"
 #include "journal.h"
 #include "log.h"
@@ -267,14 +268,14 @@ static void hook_start(Webhook *h)
 
         if (h->attempts > 0)
                 h->retried++;
-        (void) curl_easy_setopt(h->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) h->head->len);
-        (void) curl_easy_setopt(h->easy, CURLOPT_POSTFIELDS, (const char *) h->head->data);
+        (void) sym_curl_easy_setopt(h->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) h->head->len);
+        (void) sym_curl_easy_setopt(h->easy, CURLOPT_POSTFIELDS, (const char *) h->head->data);
         h->errbuf[0] = 0;
-        mc = curl_multi_add_handle(h->owner->multi, h->easy);
+        mc = sym_curl_multi_add_handle(h->owner->multi, h->easy);
         if (mc != CURLM_OK) {
                 char why[200];
 
-                snprintf(why, sizeof(why), "cannot start a request: %s", curl_multi_strerror(mc));
+                snprintf(why, sizeof(why), "cannot start a request: %s", sym_curl_multi_strerror(mc));
                 h->attempts++;
                 h->backoff++;
                 hook_failed_attempt(h, why, false, 0);
@@ -312,10 +313,10 @@ static void hook_done(Webhook *h, CURLcode cc)
         long status = 0;
         char why[sizeof(h->last_error)];
 
-        (void) curl_multi_remove_handle(h->owner->multi, h->easy);
+        (void) sym_curl_multi_remove_handle(h->owner->multi, h->easy);
         h->active = false;
         if (cc == CURLE_OK)
-                (void) curl_easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE, &status);
+                (void) sym_curl_easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE, &status);
 
         if (cc == CURLE_OK && status >= 200 && status < 300) {
                 h->sent++;
@@ -325,7 +326,7 @@ static void hook_done(Webhook *h, CURLcode cc)
                 return;
         }
         if (cc != CURLE_OK && !curl_error_permanent(cc)) {
-                snprintf(why, sizeof(why), "%.240s", h->errbuf[0] ? h->errbuf : curl_easy_strerror(cc));
+                snprintf(why, sizeof(why), "%.240s", h->errbuf[0] ? h->errbuf : sym_curl_easy_strerror(cc));
         } else if (cc == CURLE_OK && (status == 429 || status >= 500)) {
                 snprintf(why, sizeof(why), "HTTP %ld", status);
         } else {
@@ -333,7 +334,7 @@ static void hook_done(Webhook *h, CURLcode cc)
                 if (cc == CURLE_OK)
                         snprintf(why, sizeof(why), "the endpoint answered HTTP %ld", status);
                 else
-                        snprintf(why, sizeof(why), "%.240s", h->errbuf[0] ? h->errbuf : curl_easy_strerror(cc));
+                        snprintf(why, sizeof(why), "%.240s", h->errbuf[0] ? h->errbuf : sym_curl_easy_strerror(cc));
                 h->failed++;
                 queue_pop(h);
                 hook_failed_attempt(h, why, true, cc == CURLE_OK ? status : -(long) cc);
@@ -351,12 +352,12 @@ static void multi_check_done(Webhooks *w)
         CURLMsg *m;
         int left;
 
-        while ((m = curl_multi_info_read(w->multi, &left))) {
+        while ((m = sym_curl_multi_info_read(w->multi, &left))) {
                 Webhook *h = NULL;
 
                 if (m->msg != CURLMSG_DONE)
                         continue;
-                (void) curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **) &h);
+                (void) sym_curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **) &h);
                 if (h)
                         hook_done(h, m->data.result);
         }
@@ -376,7 +377,7 @@ static int on_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
                 action |= CURL_CSELECT_OUT;
         if (revents & (EPOLLERR | EPOLLHUP))
                 action |= CURL_CSELECT_ERR;
-        (void) curl_multi_socket_action(w->multi, fd, action, &running);
+        (void) sym_curl_multi_socket_action(w->multi, fd, action, &running);
         multi_check_done(w);
         return 0;
 }
@@ -386,7 +387,7 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *userdata)
         Webhooks *w = userdata;
         int running;
 
-        (void) curl_multi_socket_action(w->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+        (void) sym_curl_multi_socket_action(w->multi, CURL_SOCKET_TIMEOUT, 0, &running);
         multi_check_done(w);
         return 0;
 }
@@ -400,7 +401,7 @@ static int socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp, void *
 
         if (what == CURL_POLL_REMOVE) {
                 if (src) {
-                        (void) curl_multi_assign(w->multi, fd, NULL);
+                        (void) sym_curl_multi_assign(w->multi, fd, NULL);
                         sd_event_source_disable_unref(src);
                 }
                 return 0;
@@ -416,7 +417,7 @@ static int socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp, void *
         } else {
                 r = sd_event_add_io(w->event, &src, fd, events, on_io, w);
                 if (r >= 0)
-                        (void) curl_multi_assign(w->multi, fd, src);
+                        (void) sym_curl_multi_assign(w->multi, fd, src);
         }
         if (r < 0) {
                 log_warning_errno(r, "webhooks: cannot watch a connection: %m");
@@ -451,10 +452,10 @@ static Webhook *hook_free(Webhook *h)
         if (!h)
                 return NULL;
         if (h->active)
-                (void) curl_multi_remove_handle(h->owner->multi, h->easy);
+                (void) sym_curl_multi_remove_handle(h->owner->multi, h->easy);
         if (h->easy)
-                curl_easy_cleanup(h->easy);
-        curl_slist_free_all(h->headers);
+                sym_curl_easy_cleanup(h->easy);
+        sym_curl_slist_free_all(h->headers);
         sd_event_source_disable_unref(h->retry_timer);
         queue_clear(h);
         free(h);
@@ -476,23 +477,23 @@ static int hook_new(Webhooks *w, const WebhookConfig *cfg, Webhook **ret)
         h->owner = w;
         h->cfg = *cfg;
         url_strip_credentials(cfg->url, h->url_safe, sizeof(h->url_safe));
-        h->easy = curl_easy_init();
+        h->easy = sym_curl_easy_init();
         if (!h->easy) {
                 free(h);
                 return log_error_errno(SYNTHETIC_ERRNO(ENOMEM), "webhook %s: cannot create a libcurl handle",
                                        cfg->name);
         }
-        l = curl_slist_append(NULL, "Content-Type: application/json");
+        l = sym_curl_slist_append(NULL, "Content-Type: application/json");
         if (l)
-                h->headers = l, l = curl_slist_append(h->headers, "Expect:");   /* no 100-continue round trip */
+                h->headers = l, l = sym_curl_slist_append(h->headers, "Expect:");   /* no 100-continue round trip */
         for (unsigned i = 0; l && i < cfg->n_headers && i < CONFIG_MAX_HEADERS; i++)
-                l = curl_slist_append(h->headers, cfg->headers[i]);
+                l = sym_curl_slist_append(h->headers, cfg->headers[i]);
         if (!l) {
                 hook_free(h);
                 return log_error_errno(ENOMEM, "webhook %s: out of memory", cfg->name);
         }
 
-#define SET(opt, val) do { if (cc == CURLE_OK) cc = curl_easy_setopt(h->easy, opt, val); } while (0)
+#define SET(opt, val) do { if (cc == CURLE_OK) cc = sym_curl_easy_setopt(h->easy, opt, val); } while (0)
         SET(CURLOPT_URL, cfg->url);
         SET(CURLOPT_PROTOCOLS_STR, "http,https");
         SET(CURLOPT_POST, 1L);
@@ -517,7 +518,7 @@ static int hook_new(Webhooks *w, const WebhookConfig *cfg, Webhook **ret)
         if (cc != CURLE_OK) {
                 hook_free(h);
                 return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "webhook %s: cannot set up libcurl: %s", cfg->name,
-                                       curl_easy_strerror(cc));
+                                       sym_curl_easy_strerror(cc));
         }
         *ret = h;
         return 0;
@@ -570,45 +571,60 @@ static void hook_discard(Webhook *h, const char *why)
         hook_free(h);
 }
 
-int webhooks_new(sd_event *e, const Config *c, Webhooks **ret)
+/* Loads libcurl and creates the multi handle, when the first webhook is set up: an agent without
+ * webhooks (the default) never maps libcurl and its dependencies. */
+static int webhooks_setup_curl(Webhooks *w)
 {
         static bool curl_ready;
-        Webhooks *w;
+        CURLM *multi;
         int r;
 
+        if (w->multi)
+                return 0;
         if (!curl_ready) {
-                CURLcode cc = curl_global_init(CURL_GLOBAL_DEFAULT);
+                CURLcode cc;
 
+                r = dlopen_curl();
+                if (r < 0)
+                        return r;
+                cc = sym_curl_global_init(CURL_GLOBAL_DEFAULT);
                 if (cc != CURLE_OK)
                         return log_error_errno(SYNTHETIC_ERRNO(EIO), "webhooks: cannot initialize libcurl: %s",
-                                               curl_easy_strerror(cc));
+                                               sym_curl_easy_strerror(cc));
                 curl_ready = true;
                 srandom((unsigned) (now_usec(CLOCK_MONOTONIC) ^ (uint64_t) getpid()));
         }
+        multi = sym_curl_multi_init();
+        if (!multi)
+                return log_error_errno(SYNTHETIC_ERRNO(ENOMEM), "webhooks: cannot create a libcurl multi handle");
+        if (sym_curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, socket_cb) != CURLM_OK ||
+            sym_curl_multi_setopt(multi, CURLMOPT_SOCKETDATA, w) != CURLM_OK ||
+            sym_curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, timer_cb) != CURLM_OK ||
+            sym_curl_multi_setopt(multi, CURLMOPT_TIMERDATA, w) != CURLM_OK) {
+                sym_curl_multi_cleanup(multi);
+                return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "webhooks: cannot set up libcurl");
+        }
+        w->multi = multi;
+        return 0;
+}
+
+int webhooks_new(sd_event *e, const Config *c, Webhooks **ret)
+{
+        Webhooks *w;
+        int r;
+
         w = calloc(1, sizeof(*w));
         if (!w)
                 return log_error_errno(ENOMEM, "webhooks: out of memory");
         w->event = sd_event_ref(e);
         if (gethostname(w->hostname, sizeof(w->hostname) - 1) < 0 || !*w->hostname)
                 snprintf(w->hostname, sizeof(w->hostname), "unknown");
-        w->multi = curl_multi_init();
-        if (!w->multi) {
-                webhooks_free(w);
-                return log_error_errno(SYNTHETIC_ERRNO(ENOMEM), "webhooks: cannot create a libcurl multi handle");
-        }
         r = sd_event_add_time_relative(e, &w->timer, CLOCK_MONOTONIC, 0, 1000, on_timer, w);
         if (r >= 0)
                 r = sd_event_source_set_enabled(w->timer, SD_EVENT_OFF);
         if (r < 0) {
                 webhooks_free(w);
                 return log_error_errno(r, "webhooks: cannot add a timer to the event loop: %m");
-        }
-        if (curl_multi_setopt(w->multi, CURLMOPT_SOCKETFUNCTION, socket_cb) != CURLM_OK ||
-            curl_multi_setopt(w->multi, CURLMOPT_SOCKETDATA, w) != CURLM_OK ||
-            curl_multi_setopt(w->multi, CURLMOPT_TIMERFUNCTION, timer_cb) != CURLM_OK ||
-            curl_multi_setopt(w->multi, CURLMOPT_TIMERDATA, w) != CURLM_OK) {
-                webhooks_free(w);
-                return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "webhooks: cannot set up libcurl");
         }
         r = webhooks_reconfigure(w, c);
         if (r < 0) {
@@ -627,7 +643,7 @@ Webhooks *webhooks_free(Webhooks *w)
                 hook_discard(w->hook[i], "the agent is stopping");
         w->n = 0;
         if (w->multi)
-                curl_multi_cleanup(w->multi);   /* may still call socket_cb to drop sources */
+                sym_curl_multi_cleanup(w->multi);   /* may still call socket_cb to drop sources */
         sd_event_source_disable_unref(w->timer);
         sd_event_unref(w->event);
         jsonw_done(&w->w);
@@ -642,6 +658,11 @@ int webhooks_reconfigure(Webhooks *w, const Config *c)
         unsigned n = c->n_webhook < CONFIG_MAX_WEBHOOKS ? c->n_webhook : CONFIG_MAX_WEBHOOKS;
         int r;
 
+        if (n > 0) {
+                r = webhooks_setup_curl(w);
+                if (r < 0)
+                        return r;
+        }
         for (unsigned i = 0; i < n; i++) {
                 for (unsigned k = 0; k < w->n && !next[i]; k++)
                         if (!kept[k] && config_same(&w->hook[k]->cfg, &c->webhook[i])) {

@@ -25,8 +25,9 @@
 
 typedef struct Webhooks Webhooks;
 
-/* Sets up every webhook of c (none is fine). Fails with a logged error if libcurl cannot be set up
- * or a webhook has no url. */
+/* Sets up every webhook of c (none is fine). libcurl is loaded (dlopen) when the first webhook is set
+ * up, here or by webhooks_reconfigure(), never without one. Fails with a logged error if libcurl
+ * cannot be loaded or set up or a webhook has no url. */
 int webhooks_new(sd_event *e, const Config *c, Webhooks **ret);
 Webhooks *webhooks_free(Webhooks *w);
 

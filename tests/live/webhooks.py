@@ -14,7 +14,10 @@ the counters read back through Describe() on a private D-Bus daemon.
     the one with queue_size 3 drops exactly (produced - 3), the oldest, and delivers the newest 3;
     the agent's RSS stays bounded meanwhile;
   - a world-readable file holding a header is warned about, a 0600 one is not;
-  - SIGHUP with the same configuration keeps the webhooks' counters; traceectl status shows them.
+  - SIGHUP with the same configuration keeps the webhooks' counters; traceectl status shows them;
+  - libcurl is loaded only for webhooks: not mapped without one, mapped once SIGHUP adds one; a
+    libcurl.so.4 that cannot be loaded or lacks a function stops an agent with webhooks from starting,
+    and on SIGHUP keeps the previous (no) webhooks until it can be loaded.
 """
 import json
 import os
@@ -28,7 +31,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Checks, Tracee, require_root_bpf, trigger  # noqa: E402
+from harness import TRACEE, Checks, Tracee, require_root_bpf, trigger  # noqa: E402
 from privbus import SRC, PrivateBus  # noqa: E402
 from webhook_listener import Listener  # noqa: E402
 
@@ -94,6 +97,83 @@ def write_conf(path, text, mode):
     os.chmod(path, mode)
 
 
+def libcurl_mapped(pid):
+    with open(f"/proc/{pid}/maps") as f:
+        return [l.split()[-1] for l in f if "/libcurl" in l]
+
+
+def until(pred, timeout=5.0):
+    deadline = time.time() + timeout
+    while not pred() and time.time() < deadline:
+        time.sleep(0.1)
+    return pred()
+
+
+def lib_path(soname):
+    """The file the dynamic linker would load for soname, as this process maps it."""
+    import ctypes
+    ctypes.CDLL(soname)
+    with open("/proc/self/maps") as f:
+        return next(l.split()[-1] for l in f if "/" + soname.split(".so")[0] + ".so" in l)
+
+
+def test_libcurl_on_demand(tmp):
+    """The agent maps libcurl only when a webhook is configured, and fails cleanly without it."""
+    lis = Listener("ok", falco=False)
+    conf = os.path.join(tmp, "ondemand.conf")
+    base = f"[agent]\nstate_directory = {tmp}\n"
+    hook = f"[webhook ondemand]\nurl = {lis.url}\nformat = json\n"
+    # LD_LIBRARY_PATH comes before the system directories: a libcurl.so.4 there hides the real one
+    fake = os.path.join(tmp, "fakelib")
+    os.mkdir(fake)
+    fake_curl = os.path.join(fake, "libcurl.so.4")
+    try:
+        # at start-up: an empty file (dlopen fails), then a library without curl_* (dlsym fails)
+        write_conf(conf, base + hook, 0o600)
+        for what, make in (("cannot be loaded", lambda: open(fake_curl, "w").close()),
+                           ("cannot be used", lambda: shutil.copy(lib_path("libz.so.1"), fake_curl))):
+            make()
+            env = dict(os.environ, LD_LIBRARY_PATH=fake, DBUS_SYSTEM_BUS_ADDRESS="unix:path=/nonexistent")
+            r = subprocess.run([TRACEE, "--config", conf, "--output", "none", "--journal", "no"], env=env,
+                               stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
+            c.check(f"libcurl.so.4 {what}: an agent with a webhook does not start, saying why",
+                    r.returncode != 0 and re.search(r"webhooks need libcurl\.so\.4 \(libcurl\), which " + what +
+                                                    r": .*" + re.escape(fake_curl), r.stderr) and
+                    "not starting: cannot set up the webhooks" in r.stderr, (r.returncode, r.stderr[-600:]))
+        open(fake_curl, "w").close()
+
+        write_conf(conf, base, 0o600)
+        with PrivateBus() as bus:
+            env = {"DBUS_SYSTEM_BUS_ADDRESS": bus.address, "LD_LIBRARY_PATH": fake}
+            with Tracee("--config", conf, "--output", "json", "--journal", "no", env=env) as a:
+                pid = run_trigger("trc2_traceme")
+                a.wait_for(lambda o: o["rule"]["id"] == "TRC-2" and o["process"]["pid"] == pid, 5)
+                c.check("no webhook: libcurl is not mapped, even after a detection", not libcurl_mapped(a.proc.pid),
+                        libcurl_mapped(a.proc.pid))
+
+                write_conf(conf, base + hook, 0o600)
+                a.proc.send_signal(signal.SIGHUP)
+                c.check("SIGHUP adds a webhook but libcurl.so.4 cannot be loaded: previous (no) webhooks kept",
+                        until(lambda: "keeping the previous ones" in a.err) and "which cannot be loaded" in a.err and
+                        a.proc.poll() is None and not libcurl_mapped(a.proc.pid), a.err[-600:])
+
+                os.unlink(fake_curl)
+                a.proc.send_signal(signal.SIGHUP)
+                c.check("SIGHUP once libcurl.so.4 can be loaded: libcurl is mapped",
+                        until(lambda: libcurl_mapped(a.proc.pid)), a.err[-600:])
+                pid = run_trigger("trc2_traceme")
+                got = lis.wait(lambda r: json_pid(r) == pid, 1, 5)
+                c.check("the webhook added by SIGHUP delivers", len(got) == 1 and got[0]["valid"], got)
+
+                write_conf(conf, base, 0o600)
+                a.proc.send_signal(signal.SIGHUP)
+                time.sleep(1.0)
+                rc = a.stop()
+                c.check("the agent that loaded libcurl on SIGHUP exits 0", rc == 0, a.err[-500:])
+    finally:
+        lis.stop()
+
+
 def main():
     require_root_bpf()
     tmp = tempfile.mkdtemp(prefix="tracee-webhooks-")
@@ -134,6 +214,7 @@ rules = TRC-2
 queue_size = {QUEUE_SMALL}
 """, 0o600)
     try:
+        test_libcurl_on_demand(tmp)
         with PrivateBus() as bus:
             env = {"DBUS_SYSTEM_BUS_ADDRESS": bus.address, "TRACEE_WEBHOOK_CONFIG": extra}
             with Tracee("--config", conf, "--output", "json", "--journal", "no", env=env) as a:
@@ -156,6 +237,7 @@ def run(a, bus, fast_f, fast_j, r500, rej, slow, down_big, down_small, t_start, 
             re.search(re.escape(conf) + r" holds secrets for webhook fast_f.*readable by group or others", a.err),
             a.err)
     c.check("a 0600 file holding a header is not", extra not in a.err, a.err)
+    c.check("webhooks configured: libcurl is mapped", libcurl_mapped(a.proc.pid))
 
     # --- delivery, both formats, latency with a hanging endpoint -----------------------------------
     pids = []
