@@ -119,49 +119,70 @@ static void write_arg_value(JsonW *w, const EventArg *a)
 
 void event_write_json(JsonW *w, const Event *e)
 {
-        char id[16];
         unsigned n = 0;
 
+        /* The keys are literals written as they are (see jsonw_key_lit()): this runs for every event. */
         jsonw_obj_open(w);
-        jsonw_kv_uint(w, "timestamp", e->wall_ns);
-        jsonw_kv_uint(w, "threadStartTime", e->h.start_time);
-        jsonw_kv_uint(w, "processorId", e->h.cpu);
-        jsonw_kv_uint(w, "processId", e->h.ns_pid);
-        jsonw_kv_uint(w, "threadId", e->h.ns_tid);
-        jsonw_kv_uint(w, "parentProcessId", e->h.ns_ppid);
-        jsonw_kv_uint(w, "hostProcessId", e->h.pid);
-        jsonw_kv_uint(w, "hostThreadId", e->h.tid);
-        jsonw_kv_uint(w, "hostParentProcessId", e->h.ppid);
-        jsonw_kv_uint(w, "userId", e->h.uid);
-        jsonw_kv_uint(w, "groupId", e->h.gid);
-        jsonw_kv_uint(w, "mountNamespace", e->h.mntns);
-        jsonw_kv_uint(w, "pidNamespace", e->h.pidns);
-        jsonw_key(w, "processName");
+        jsonw_key_lit(w, "timestamp");
+        jsonw_uint(w, e->wall_ns);
+        jsonw_key_lit(w, "threadStartTime");
+        jsonw_uint(w, e->h.start_time);
+        jsonw_key_lit(w, "processorId");
+        jsonw_uint(w, e->h.cpu);
+        jsonw_key_lit(w, "processId");
+        jsonw_uint(w, e->h.ns_pid);
+        jsonw_key_lit(w, "threadId");
+        jsonw_uint(w, e->h.ns_tid);
+        jsonw_key_lit(w, "parentProcessId");
+        jsonw_uint(w, e->h.ns_ppid);
+        jsonw_key_lit(w, "hostProcessId");
+        jsonw_uint(w, e->h.pid);
+        jsonw_key_lit(w, "hostThreadId");
+        jsonw_uint(w, e->h.tid);
+        jsonw_key_lit(w, "hostParentProcessId");
+        jsonw_uint(w, e->h.ppid);
+        jsonw_key_lit(w, "userId");
+        jsonw_uint(w, e->h.uid);
+        jsonw_key_lit(w, "groupId");
+        jsonw_uint(w, e->h.gid);
+        jsonw_key_lit(w, "mountNamespace");
+        jsonw_uint(w, e->h.mntns);
+        jsonw_key_lit(w, "pidNamespace");
+        jsonw_uint(w, e->h.pidns);
+        jsonw_key_lit(w, "processName");
         jsonw_strn(w, e->h.comm, strnlen(e->h.comm, sizeof(e->h.comm)));
-        jsonw_key(w, "executable");
+        jsonw_key_lit(w, "executable");
         jsonw_obj_open(w);
-        jsonw_kv_str(w, "path", e->exe ? e->exe : "");
+        jsonw_key_lit(w, "path");
+        jsonw_str(w, e->exe ? e->exe : "");
         jsonw_obj_close(w);
-        jsonw_kv_str(w, "hostName", e->hostname ? e->hostname : "");
-        jsonw_kv_str(w, "containerId", e->container_id ? e->container_id : "");
-        jsonw_key(w, "container");
+        jsonw_key_lit(w, "hostName");
+        jsonw_str(w, e->hostname ? e->hostname : "");
+        jsonw_key_lit(w, "containerId");
+        jsonw_str(w, e->container_id ? e->container_id : "");
+        jsonw_key_lit(w, "container");
         jsonw_obj_open(w);
-        jsonw_kv_str(w, "id", e->container_id ? e->container_id : "");
+        jsonw_key_lit(w, "id");
+        jsonw_str(w, e->container_id ? e->container_id : "");
         jsonw_obj_close(w);
-        jsonw_kv_uint(w, "cgroupId", e->h.cgroup_id);
-        snprintf(id, sizeof(id), "%u", e->h.type);
-        jsonw_kv_str(w, "eventId", id);
-        jsonw_kv_str(w, "eventName", e->def ? e->def->name : "unknown");
+        jsonw_key_lit(w, "cgroupId");
+        jsonw_uint(w, e->h.cgroup_id);
+        jsonw_key_lit(w, "eventId");
+        jsonw_uint_str(w, e->h.type);
+        jsonw_key_lit(w, "eventName");
+        jsonw_str(w, e->def ? e->def->name : "unknown");
         for (unsigned i = 0; i < e->nargs; i++)
                 if (e->args[i].def)
                         n++;
-        jsonw_kv_uint(w, "argsNum", n);
-        jsonw_kv_int(w, "returnValue", e->h.retval);
+        jsonw_key_lit(w, "argsNum");
+        jsonw_uint(w, n);
+        jsonw_key_lit(w, "returnValue");
+        jsonw_int(w, e->h.retval);
         if (e->h.flags & TR_F_ARGS_TRUNC) {
-                jsonw_key(w, "argsTruncated");
+                jsonw_key_lit(w, "argsTruncated");
                 jsonw_bool(w, true);
         }
-        jsonw_key(w, "args");
+        jsonw_key_lit(w, "args");
         jsonw_arr_open(w);
         /* in catalogue order */
         for (unsigned d = 0; e->def && d < e->def->nargs; d++) {
@@ -170,12 +191,14 @@ void event_write_json(JsonW *w, const Event *e)
                 if (!a)
                         continue;
                 jsonw_obj_open(w);
-                jsonw_kv_str(w, "name", a->def->name);
-                jsonw_kv_str(w, "type", a->def->type);
-                jsonw_key(w, "value");
+                jsonw_key_lit(w, "name");
+                jsonw_str(w, a->def->name);
+                jsonw_key_lit(w, "type");
+                jsonw_str(w, a->def->type);
+                jsonw_key_lit(w, "value");
                 write_arg_value(w, a);
                 if (a->truncated) {
-                        jsonw_key(w, "truncated");
+                        jsonw_key_lit(w, "truncated");
                         jsonw_bool(w, true);
                 }
                 jsonw_obj_close(w);

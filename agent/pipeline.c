@@ -209,6 +209,8 @@ int pipeline_drain(Pipeline *p)
 {
         int r = bpf_consume(p->bpf);
 
+        if (p->on_drained)
+                p->on_drained(p->userdata);
         return r < 0 ? r : 0;
 }
 

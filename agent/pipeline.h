@@ -34,6 +34,7 @@ struct Pipeline {
         pipeline_event_fn on_event;
         void *userdata;
         void (*on_tick)(void *userdata);
+        void (*on_drained)(void *userdata);     /* after every drain: flush buffered output here */
         PipelineStats stats;
         uint64_t lost_reported;
         uint64_t tick_usec;
@@ -41,7 +42,8 @@ struct Pipeline {
 
 int pipeline_new(sd_event *e, const BpfOptions *o, pipeline_event_fn fn, void *userdata, Pipeline **ret);
 Pipeline *pipeline_free(Pipeline *p);
-/* Drains the ring buffer now (also done by the loop). */
+/* Drains the ring buffer now (also done by the loop, on each wakeup and each tick), then calls
+ * on_drained. */
 int pipeline_drain(Pipeline *p);
 int pipeline_get_stats(Pipeline *p, PipelineStats *ret);
 /* Seeds the process table from /proc (done by pipeline_new). */

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,12 +28,17 @@ typedef enum OutputMode {
         OUTPUT_NONE,
 } OutputMode;
 
+/* JSON lines are gathered in TraceCtx.w and written with write(2) once this many bytes are pending,
+ * and after every drain of the ring buffer (so at least every 10 ms tick). */
+#define JSON_FLUSH_BYTES (128u << 10)
+
 typedef struct TraceCtx {
         bool want[TR_MAX_EVENT_ID];
         TraceFilter filter;
         OutputMode mode;
-        FILE *out;
-        JsonW w;
+        FILE *out;              /* table output; for JSON only its fd is used, see json_flush() */
+        JsonW w;                /* JSON lines not written yet */
+        bool write_failed;
         uint64_t printed;
 } TraceCtx;
 
@@ -87,6 +93,56 @@ static void list_events(void)
         }
 }
 
+/* Writes the pending JSON lines. The output is blocking in all but odd cases (an inherited non-blocking
+ * pipe): then wait for it, as stdio would have failed instead. */
+static void json_flush(TraceCtx *t)
+{
+        int fd = fileno(t->out);
+        size_t o = 0;
+
+        while (o < t->w.len) {
+                ssize_t k = write(fd, t->w.buf + o, t->w.len - o);
+
+                if (k < 0 && errno == EINTR)
+                        continue;
+                if (k < 0 && errno == EAGAIN) {
+                        struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+
+                        (void) poll(&pfd, 1, -1);
+                        continue;
+                }
+                if (k <= 0) {
+                        if (!t->write_failed)
+                                log_warning_errno(k < 0 ? errno : EIO, "cannot write events: %m; dropping them");
+                        t->write_failed = true;
+                        break;
+                }
+                o += k;
+        }
+        jsonw_reset(&t->w);
+}
+
+static void json_append(TraceCtx *t, const Event *e)
+{
+        size_t start = t->w.len;
+
+        event_write_json(&t->w, e);
+        if (!jsonw_ok(&t->w) && start > 0) {
+                /* Past the bound, which is per event: write out the lines before it and try it alone. */
+                jsonw_truncate(&t->w, start);
+                json_flush(t);
+                event_write_json(&t->w, e);
+        }
+        if (!jsonw_ok(&t->w)) {
+                /* larger than JSONW_MAX on its own: not printed */
+                jsonw_truncate(&t->w, 0);
+                return;
+        }
+        jsonw_newline(&t->w);
+        if (t->w.len >= JSON_FLUSH_BYTES)
+                json_flush(t);
+}
+
 static int on_event(void *userdata, Event *e)
 {
         TraceCtx *t = userdata;
@@ -98,12 +154,7 @@ static int on_event(void *userdata, Event *e)
         t->printed++;
         switch (t->mode) {
         case OUTPUT_JSON:
-                jsonw_reset(&t->w);
-                event_write_json(&t->w, e);
-                if (jsonw_ok(&t->w)) {
-                        fwrite(t->w.buf, 1, t->w.len, t->out);
-                        fputc('\n', t->out);
-                }
+                json_append(t, e);
                 break;
         case OUTPUT_TABLE:
                 event_print_table(t->out, e);
@@ -114,11 +165,13 @@ static int on_event(void *userdata, Event *e)
         return 0;
 }
 
-static void on_tick(void *userdata)
+static void on_drained(void *userdata)
 {
         TraceCtx *t = userdata;
 
-        if (t->out)
+        if (t->mode == OUTPUT_JSON)
+                json_flush(t);
+        else if (t->out)
                 fflush(t->out);
 }
 
@@ -277,7 +330,7 @@ int trace_main(int argc, char **argv)
         r = pipeline_new(ev, &bo, on_event, t, &p);
         if (r < 0)
                 goto out;
-        p->on_tick = on_tick;
+        p->on_drained = on_drained;
         if (t->filter.k.flags) {
                 r = bpf_set_filter(p->bpf, &t->filter.k);
                 if (r < 0)
@@ -310,8 +363,7 @@ int trace_main(int argc, char **argv)
         (void) sd_notify(0, "READY=1\nSTATUS=Tracing");
         r = sd_event_loop(ev);
         (void) sd_notify(0, "STOPPING=1");
-        (void) pipeline_drain(p);
-        fflush(t->out);
+        (void) pipeline_drain(p);       /* and writes out what it drained */
         if (pipeline_get_stats(p, &st) == 0)
                 log_full_errno(st.lost ? LOG_WARNING : LOG_INFO, 0,
                                "%llu events received, %llu printed, %llu lost, %llu malformed",

@@ -11,7 +11,10 @@
 
 #include "record-builder.h"
 
+#include <inttypes.h>
+
 #include "../../agent/evfmt.h"
+#include "../../agent/format.h"
 #include "../../agent/jsonw.h"
 
 static RecBuilder rb;
@@ -398,6 +401,353 @@ static void test_table_header(void)
         free(buf);
 }
 
+/* ------------------------------------------------------------------------------------------------ */
+/* The reference: event_write_json() as it was before it was made fast (generic jsonw calls, every key
+ * escaped, snprintf for the event id), kept verbatim. The fast one must give the same bytes. */
+
+static const char *ref_fd_kind_name(unsigned k)
+{
+        switch (k) {
+        case TR_FD_SOCKET:
+                return "socket";
+        case TR_FD_FILE:
+                return "file";
+        case TR_FD_MEMFD:
+                return "memfd";
+        case TR_FD_PIPE:
+                return "pipe";
+        case TR_FD_OTHER:
+                return "other";
+        case TR_FD_CLOSED:
+                return "closed";
+        default:
+                return "unknown";
+        }
+}
+
+static void ref_write_sockaddr(JsonW *w, const EventArg *a)
+{
+        SockAddr sa;
+
+        if (sockaddr_decode(a->data, a->len, &sa) < 0) {
+                jsonw_obj_open(w);
+                jsonw_obj_close(w);
+                return;
+        }
+        jsonw_obj_open(w);
+        jsonw_kv_str(w, "sa_family", sa.family_name);
+        if (sa.family == AF_INET) {
+                jsonw_kv_str(w, "sin_addr", sa.addr);
+                jsonw_key(w, "sin_port");
+                jsonw_int(w, sa.port);
+        } else if (sa.family == AF_INET6) {
+                jsonw_kv_str(w, "sin6_addr", sa.addr);
+                jsonw_key(w, "sin6_port");
+                jsonw_int(w, sa.port);
+        } else if (sa.family == AF_UNIX)
+                jsonw_kv_str(w, "sun_path", sa.addr);
+        jsonw_obj_close(w);
+}
+
+static void ref_write_fdinfo(JsonW *w, const EventArg *a)
+{
+        struct tr_fdinfo fi;
+        char fam[32], addr[64];
+
+        memcpy(&fi, a->data, sizeof(fi));
+        jsonw_obj_open(w);
+        jsonw_kv_str(w, "type", ref_fd_kind_name(fi.kind));
+        if (fi.kind == TR_FD_SOCKET) {
+                format_value(FMT_SOCK_DOMAIN, fi.family, fam, sizeof(fam));
+                jsonw_kv_str(w, "family", fam);
+                format_value(FMT_SOCK_TYPE, fi.sotype, fam, sizeof(fam));
+                jsonw_kv_str(w, "sock_type", fam);
+                if (fi.family == AF_INET || fi.family == AF_INET6) {
+                        if (inet_addr_to_str(fi.family, fi.laddr, addr, sizeof(addr)) == 0)
+                                jsonw_kv_str(w, "local_addr", addr);
+                        jsonw_kv_int(w, "local_port", fi.lport);
+                        if (inet_addr_to_str(fi.family, fi.raddr, addr, sizeof(addr)) == 0)
+                                jsonw_kv_str(w, "remote_addr", addr);
+                        jsonw_kv_int(w, "remote_port", fi.rport);
+                }
+        }
+        jsonw_obj_close(w);
+}
+
+static void ref_write_arg_value(JsonW *w, const EventArg *a)
+{
+        char buf[256];
+
+        switch (a->type) {
+        case TR_ARG_INT:
+                if (a->def && format_is_string(a->def->fmt)) {
+                        format_value(a->def->fmt, a->i, buf, sizeof(buf));
+                        jsonw_str(w, buf);
+                } else if (a->def && a->def->fmt == FMT_UINT)
+                        jsonw_uint(w, (uint64_t) a->i);
+                else
+                        jsonw_int(w, a->i);
+                break;
+        case TR_ARG_STR:
+                jsonw_strn(w, (const char *) a->data, strnlen((const char *) a->data, a->len));
+                break;
+        case TR_ARG_STRARR: {
+                size_t pos = 0, l;
+                const char *s;
+
+                jsonw_arr_open(w);
+                while (strarr_next(a, &pos, &s, &l))
+                        jsonw_strn(w, s, l);
+                jsonw_arr_close(w);
+                break;
+        }
+        case TR_ARG_SOCKADDR:
+                ref_write_sockaddr(w, a);
+                break;
+        case TR_ARG_FDINFO:
+                ref_write_fdinfo(w, a);
+                break;
+        default:
+                jsonw_null(w);
+        }
+}
+
+static void ref_event_write_json(JsonW *w, const Event *e)
+{
+        char id[16];
+        unsigned n = 0;
+
+        jsonw_obj_open(w);
+        jsonw_kv_uint(w, "timestamp", e->wall_ns);
+        jsonw_kv_uint(w, "threadStartTime", e->h.start_time);
+        jsonw_kv_uint(w, "processorId", e->h.cpu);
+        jsonw_kv_uint(w, "processId", e->h.ns_pid);
+        jsonw_kv_uint(w, "threadId", e->h.ns_tid);
+        jsonw_kv_uint(w, "parentProcessId", e->h.ns_ppid);
+        jsonw_kv_uint(w, "hostProcessId", e->h.pid);
+        jsonw_kv_uint(w, "hostThreadId", e->h.tid);
+        jsonw_kv_uint(w, "hostParentProcessId", e->h.ppid);
+        jsonw_kv_uint(w, "userId", e->h.uid);
+        jsonw_kv_uint(w, "groupId", e->h.gid);
+        jsonw_kv_uint(w, "mountNamespace", e->h.mntns);
+        jsonw_kv_uint(w, "pidNamespace", e->h.pidns);
+        jsonw_key(w, "processName");
+        jsonw_strn(w, e->h.comm, strnlen(e->h.comm, sizeof(e->h.comm)));
+        jsonw_key(w, "executable");
+        jsonw_obj_open(w);
+        jsonw_kv_str(w, "path", e->exe ? e->exe : "");
+        jsonw_obj_close(w);
+        jsonw_kv_str(w, "hostName", e->hostname ? e->hostname : "");
+        jsonw_kv_str(w, "containerId", e->container_id ? e->container_id : "");
+        jsonw_key(w, "container");
+        jsonw_obj_open(w);
+        jsonw_kv_str(w, "id", e->container_id ? e->container_id : "");
+        jsonw_obj_close(w);
+        jsonw_kv_uint(w, "cgroupId", e->h.cgroup_id);
+        snprintf(id, sizeof(id), "%u", e->h.type);
+        jsonw_kv_str(w, "eventId", id);
+        jsonw_kv_str(w, "eventName", e->def ? e->def->name : "unknown");
+        for (unsigned i = 0; i < e->nargs; i++)
+                if (e->args[i].def)
+                        n++;
+        jsonw_kv_uint(w, "argsNum", n);
+        jsonw_kv_int(w, "returnValue", e->h.retval);
+        if (e->h.flags & TR_F_ARGS_TRUNC) {
+                jsonw_key(w, "argsTruncated");
+                jsonw_bool(w, true);
+        }
+        jsonw_key(w, "args");
+        jsonw_arr_open(w);
+        /* in catalogue order */
+        for (unsigned d = 0; e->def && d < e->def->nargs; d++) {
+                const EventArg *a = event_arg_idx(e, e->def->args[d].idx);
+
+                if (!a)
+                        continue;
+                jsonw_obj_open(w);
+                jsonw_kv_str(w, "name", a->def->name);
+                jsonw_kv_str(w, "type", a->def->type);
+                jsonw_key(w, "value");
+                ref_write_arg_value(w, a);
+                if (a->truncated) {
+                        jsonw_key(w, "truncated");
+                        jsonw_bool(w, true);
+                }
+                jsonw_obj_close(w);
+        }
+        jsonw_arr_close(w);
+        jsonw_obj_close(w);
+}
+
+/* Random bytes, mostly printable, sometimes anything. */
+static void random_bytes(uint64_t *seed, char *s, size_t n)
+{
+        bool wild = test_rand(seed) % 4 == 0;
+
+        for (size_t i = 0; i < n; i++)
+                s[i] = wild ? (char) test_rand(seed) : (char) (0x20 + test_rand(seed) % 0x5f);
+}
+
+/* A random value of random magnitude and sign. */
+static uint64_t random_number(uint64_t *seed)
+{
+        uint64_t v = test_rand(seed) >> (test_rand(seed) % 64);
+
+        return test_rand(seed) % 3 == 0 ? -v : v;
+}
+
+/* A random record of a random catalogue event (or an unknown one): every argument kind, random
+ * header values, hostile strings, unknown argument indexes, truncation flags. */
+static void build_random(uint64_t *seed, Event *e, char strs[3][80])
+{
+        size_t ncat;
+        const EventDef *all = catalog_all(&ncat);
+        const EventDef *d = &all[test_rand(seed) % ncat];
+        uint32_t type = test_rand(seed) % 16 == 0 ? 900 + test_rand(seed) % 100 : d->id;
+
+        rb_init(&rb, type);
+        rb.h.ts = random_number(seed);
+        rb.h.start_time = random_number(seed);
+        rb.h.cpu = (uint32_t) random_number(seed);
+        rb.h.pid = (uint32_t) random_number(seed);
+        rb.h.tid = (uint32_t) random_number(seed);
+        rb.h.ppid = (uint32_t) random_number(seed);
+        rb.h.ns_pid = (uint32_t) random_number(seed);
+        rb.h.ns_tid = (uint32_t) random_number(seed);
+        rb.h.ns_ppid = (uint32_t) random_number(seed);
+        rb.h.uid = (uint32_t) random_number(seed);
+        rb.h.gid = (uint32_t) random_number(seed);
+        rb.h.mntns = (uint32_t) random_number(seed);
+        rb.h.pidns = (uint32_t) random_number(seed);
+        rb.h.cgroup_id = random_number(seed);
+        rb.h.retval = (int64_t) random_number(seed);
+        rb.h.flags = test_rand(seed) % 4 == 0 ? TR_F_ARGS_TRUNC : 0;
+        random_bytes(seed, rb.h.comm, test_rand(seed) % (TR_COMM_LEN + 1));
+        for (unsigned i = 0; i < d->nargs && rb.nargs < TR_MAX_ARGS + 2; i++) {
+                const ArgDef *a = &d->args[(i + test_rand(seed)) % d->nargs];
+                uint8_t trunc = test_rand(seed) % 8 == 0 ? TR_ARG_F_TRUNC : 0;
+
+                if (test_rand(seed) % 5 == 0)
+                        continue;
+                switch (a->kind) {
+                case ARGK_INT:
+                        rb_arg(&rb, a->idx, TR_ARG_INT | trunc, (int64_t[]) { (int64_t) random_number(seed) }, 8);
+                        break;
+                case ARGK_STR: {
+                        char s[200];
+                        size_t n = test_rand(seed) % sizeof(s);
+
+                        random_bytes(seed, s, n);
+                        rb_arg(&rb, a->idx, TR_ARG_STR | trunc, s, (uint16_t) n);
+                        break;
+                }
+                case ARGK_STRARR: {
+                        char s[200];
+                        size_t n = test_rand(seed) % sizeof(s);
+
+                        random_bytes(seed, s, n);
+                        for (size_t k = 0; k < n; k++)
+                                if (test_rand(seed) % 8 == 0)
+                                        s[k] = 0;
+                        rb_arg(&rb, a->idx, TR_ARG_STRARR | trunc, s, (uint16_t) n);
+                        break;
+                }
+                case ARGK_SOCKADDR:
+                        switch (test_rand(seed) % 4) {
+                        case 0:
+                                rb_sockaddr_in(&rb, a->idx, "192.0.2.7", (uint16_t) test_rand(seed));
+                                break;
+                        case 1:
+                                rb_sockaddr_in6(&rb, a->idx, "2001:db8::1", (uint16_t) test_rand(seed));
+                                break;
+                        case 2:
+                                rb_sockaddr_un(&rb, a->idx, "/run/\x1b[1m\xff.sock");
+                                break;
+                        default: {
+                                uint8_t sa[40];
+                                size_t n = test_rand(seed) % sizeof(sa);
+
+                                random_bytes(seed, (char *) sa, n);
+                                rb_arg(&rb, a->idx, TR_ARG_SOCKADDR, sa, (uint16_t) n);
+                        }
+                        }
+                        break;
+                case ARGK_FDINFO: {
+                        struct tr_fdinfo fi;
+
+                        random_bytes(seed, (char *) &fi, sizeof(fi));
+                        fi.kind = test_rand(seed) % 9;
+                        if (test_rand(seed) % 2)
+                                fi.family = test_rand(seed) % 2 ? AF_INET : AF_INET6;
+                        rb_fdinfo(&rb, a->idx, &fi);
+                        break;
+                }
+                }
+        }
+        if (test_rand(seed) % 4 == 0)
+                rb_int(&rb, 60 + test_rand(seed) % 4, 1);       /* an index the catalogue doesn't know */
+        CHECK(!rb.overflow);
+        (void) rb_decode(&rb, e);
+        for (unsigned i = 0; i < e->nargs; i++)
+                if (test_rand(seed) % 10 == 0)
+                        e->args[i].truncated = true;
+        e->wall_ns = random_number(seed);
+        for (int k = 0; k < 3; k++) {
+                size_t n = test_rand(seed) % 80;
+
+                random_bytes(seed, strs[k], n);
+                strs[k][n < 79 ? n : 79] = 0;
+        }
+        e->exe = test_rand(seed) % 4 == 0 ? NULL : strs[0];
+        e->hostname = test_rand(seed) % 4 == 0 ? NULL : strs[1];
+        e->container_id = test_rand(seed) % 4 == 0 ? NULL : strs[2];
+}
+
+static void test_same_as_reference(void)
+{
+        uint64_t seed = 0xE7E27;
+        JsonW fast = {}, ref = {};
+
+        for (unsigned iter = 0; iter < 20000; iter++) {
+                char strs[3][80];
+                Event e;
+                unsigned before = test_rand(&seed) % 3;
+
+                build_random(&seed, &e, strs);
+                /* alone, after another value (a comma), and as a member (as in a finding) */
+                jsonw_reset(&fast);
+                jsonw_reset(&ref);
+                if (before == 1) {
+                        jsonw_arr_open(&fast);
+                        jsonw_int(&fast, 1);
+                        jsonw_arr_open(&ref);
+                        jsonw_int(&ref, 1);
+                } else if (before == 2) {
+                        jsonw_obj_open(&fast);
+                        jsonw_key(&fast, "event");
+                        jsonw_obj_open(&ref);
+                        jsonw_key(&ref, "event");
+                }
+                event_write_json(&fast, &e);
+                ref_event_write_json(&ref, &e);
+                jsonw_null(&fast);
+                jsonw_null(&ref);
+                if (!jsonw_ok(&fast) || !jsonw_ok(&ref) || fast.len != ref.len ||
+                    memcmp(fast.buf, ref.buf, ref.len) != 0 || fast.buf[fast.len] != 0) {
+                        fprintf(stderr, "%s: iteration %u: differs from the reference\n  got:      ", __FILE__, iter);
+                        print_escaped(stderr, fast.buf ? fast.buf : "", fast.len);
+                        fprintf(stderr, "\n  expected: ");
+                        print_escaped(stderr, ref.buf ? ref.buf : "", ref.len);
+                        fputc('\n', stderr);
+                        failures++;
+                }
+                if (failures > 5)
+                        break;
+        }
+        jsonw_done(&fast);
+        jsonw_done(&ref);
+}
+
 int main(void)
 {
         test_openat_exact();
@@ -405,5 +755,6 @@ int main(void)
         test_hostile();
         test_arg_to_text_bounds();
         test_table_header();
+        test_same_as_reference();
         return test_exit("test-evfmt");
 }

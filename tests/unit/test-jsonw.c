@@ -10,6 +10,7 @@
 
 #include "record-builder.h"
 
+#include <inttypes.h>
 #include <limits.h>
 
 #include "../../agent/jsonw.h"
@@ -399,6 +400,123 @@ static void test_bound(void)
         free(big);
 }
 
+/* jsonw_uint(), jsonw_int() and jsonw_uint_str() of u (and of -u/2) against printf. */
+static void check_number(JsonW *w, uint64_t u)
+{
+        char want[128];
+
+        jsonw_reset(w);
+        jsonw_uint(w, u);
+        snprintf(want, sizeof(want), "%" PRIu64, u);
+        CHECK_MSG(jsonw_ok(w) && strcmp(w->buf, want) == 0 && w->len == strlen(want),
+                  "uint %" PRIu64 ": got '%s'", u, w->buf);
+
+        jsonw_reset(w);
+        jsonw_int(w, (int64_t) u);
+        snprintf(want, sizeof(want), "%" PRId64, (int64_t) u);
+        CHECK_MSG(jsonw_ok(w) && strcmp(w->buf, want) == 0 && w->len == strlen(want),
+                  "int %" PRId64 ": got '%s'", (int64_t) u, w->buf);
+
+        jsonw_reset(w);
+        jsonw_arr_open(w);
+        jsonw_uint_str(w, u);
+        jsonw_int(w, -(int64_t) (u >> 1));
+        jsonw_uint(w, u);
+        jsonw_arr_close(w);
+        snprintf(want, sizeof(want), "[\"%" PRIu64 "\",%" PRId64 ",%" PRIu64 "]", u, -(int64_t) (u >> 1), u);
+        CHECK_MSG(jsonw_ok(w) && strcmp(w->buf, want) == 0 && w->len == strlen(want),
+                  "sequence for %" PRIu64 ": got '%s' want '%s'", u, w->buf, want);
+}
+
+/* Numbers are formatted without printf: compare with it on both sides of every power of ten (where
+ * the digit count changes) and of every power of two (where the bit length does), at the limits, and
+ * for random values of every magnitude. */
+static void test_numbers(void)
+{
+        static const int64_t edges[] = { 0, 1, -1, 9, -9, 10, -10, INT64_MAX, INT64_MIN, INT64_MIN + 1,
+                                         INT32_MAX, INT32_MIN, UINT32_MAX, 100000000, 99999999, -100000000 };
+        uint64_t seed = 0x5EED, p = 1;
+        JsonW w = {};
+
+        for (unsigned k = 0; k < 20; k++, p *= 10)
+                for (int d = -1; d <= 1; d++)
+                        check_number(&w, p + d);
+        for (unsigned b = 0; b < 64; b++)
+                for (int d = -1; d <= 1; d++)
+                        check_number(&w, (UINT64_C(1) << b) + d);
+        for (size_t i = 0; i < sizeof(edges) / sizeof(edges[0]); i++)
+                check_number(&w, (uint64_t) edges[i]);
+        for (unsigned i = 0; i < 20000 && failures <= 20; i++)
+                check_number(&w, test_rand(&seed) >> (test_rand(&seed) % 64));
+        jsonw_done(&w);
+}
+
+/* The helpers for JSON-lines output: fixed keys, newline, cutting back a failed value. */
+static void test_lines(void)
+{
+        JsonW w = {};
+        size_t mark;
+        char *big = malloc(JSONW_MAX);
+
+        CHECK(big != NULL);
+        if (!big)
+                return;
+        memset(big, 'b', JSONW_MAX);
+
+        /* jsonw_key_lit() is jsonw_key() for keys that need no escaping, commas included */
+        jsonw_obj_open(&w);
+        jsonw_key_lit(&w, "a");
+        jsonw_uint(&w, 1);
+        jsonw_key_lit(&w, "bc");
+        jsonw_obj_open(&w);
+        jsonw_key_lit(&w, "d");
+        jsonw_str(&w, "e");
+        jsonw_obj_close(&w);
+        jsonw_key(&w, "f");
+        jsonw_null(&w);
+        jsonw_key_lit(&w, "g");
+        jsonw_arr_open(&w);
+        jsonw_arr_close(&w);
+        jsonw_obj_close(&w);
+        jsonw_newline(&w);
+        CHECK_DOC(&w, "{\"a\":1,\"bc\":{\"d\":\"e\"},\"f\":null,\"g\":[]}\n");
+
+        /* a second document on the next line: no comma before it */
+        jsonw_obj_open(&w);
+        jsonw_obj_close(&w);
+        jsonw_newline(&w);
+        CHECK_DOC(&w, "{\"a\":1,\"bc\":{\"d\":\"e\"},\"f\":null,\"g\":[]}\n{}\n");
+        mark = w.len;
+
+        /* a value past the bound fails the document; truncating drops it and clears the failure */
+        jsonw_obj_open(&w);
+        jsonw_key_lit(&w, "x");
+        jsonw_strn(&w, big, JSONW_MAX);
+        CHECK(!jsonw_ok(&w));
+        jsonw_key_lit(&w, "y");         /* nothing is appended once failed */
+        CHECK(!jsonw_ok(&w));
+        jsonw_truncate(&w, mark);
+        CHECK(jsonw_ok(&w));
+        CHECK_DOC(&w, "{\"a\":1,\"bc\":{\"d\":\"e\"},\"f\":null,\"g\":[]}\n{}\n");
+        jsonw_int(&w, -5);              /* and no comma pending */
+        jsonw_newline(&w);
+        CHECK_DOC(&w, "{\"a\":1,\"bc\":{\"d\":\"e\"},\"f\":null,\"g\":[]}\n{}\n-5\n");
+        jsonw_truncate(&w, 0);
+        CHECK_DOC(&w, "");
+
+        /* keys up to the buffer's end: the inline path and the growing one agree */
+        jsonw_done(&w);
+        for (unsigned i = 0; i < 5000; i++) {
+                jsonw_key_lit(&w, "key");
+                jsonw_uint(&w, i);
+        }
+        CHECK(jsonw_ok(&w));
+        CHECK(w.len == strlen(w.buf));
+        CHECK(memcmp(w.buf, "\"key\":0,\"key\":1,\"key\":2", 23) == 0);
+        jsonw_done(&w);
+        free(big);
+}
+
 int main(void)
 {
         test_validator_self();
@@ -407,5 +525,7 @@ int main(void)
         test_utf8();
         test_random();
         test_bound();
+        test_numbers();
+        test_lines();
         return test_exit("test-jsonw");
 }
