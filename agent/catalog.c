@@ -153,8 +153,23 @@ const EventDef *catalog_all(size_t *ret_n)
         return catalog;
 }
 
+/* id → entry for the ids below BY_ID_MAX (all of them today), built on first use: the decoder asks
+ * for every record. */
+#define BY_ID_MAX 2048
+
 const EventDef *catalog_by_id(uint32_t id)
 {
+        static const EventDef *by_id[BY_ID_MAX];
+        static bool indexed;
+
+        if (!indexed) {
+                for (size_t i = 0; i < sizeof(catalog) / sizeof(catalog[0]); i++)
+                        if (catalog[i].id < BY_ID_MAX && !by_id[catalog[i].id])
+                                by_id[catalog[i].id] = &catalog[i];
+                indexed = true;
+        }
+        if (id < BY_ID_MAX)
+                return by_id[id];
         for (size_t i = 0; i < sizeof(catalog) / sizeof(catalog[0]); i++)
                 if (catalog[i].id == id)
                         return &catalog[i];

@@ -11,16 +11,40 @@
  * Syscall arguments arrive as whole registers; a 32-bit C type only owns the low half (an int fd of
  * -1 comes as 0x00000000ffffffff). Give the value the width and signedness of its C type.
  */
-static int64_t arg_int_normalize(const ArgDef *d, int64_t v)
-{
-        const char *t = d->type;
+enum { INT_WIDE, INT_S32, INT_U32 };
 
+static int int_class(const char *t)
+{
         if (strcmp(t, "int") == 0 || strcmp(t, "pid_t") == 0)
-                return (int32_t) (uint32_t) v;
+                return INT_S32;
         if (strcmp(t, "unsigned int") == 0 || strcmp(t, "uid_t") == 0 || strcmp(t, "gid_t") == 0 ||
             strcmp(t, "mode_t") == 0 || strcmp(t, "umode_t") == 0)
-                return (uint32_t) v;
-        return v;
+                return INT_U32;
+        return INT_WIDE;
+}
+
+static int64_t arg_int_normalize(const ArgDef *d, int64_t v)
+{
+        /* The catalogue's type strings are a handful of literals: remember each one's class by its
+         * address rather than comparing strings for every argument of every event. */
+        static struct {
+                const char *type;
+                int cls;
+        } seen[32];
+        static unsigned n_seen;
+        int cls = -1;
+
+        for (unsigned i = 0; i < n_seen; i++)
+                if (seen[i].type == d->type) {
+                        cls = seen[i].cls;
+                        break;
+                }
+        if (cls < 0) {
+                cls = int_class(d->type);
+                if (n_seen < sizeof(seen) / sizeof(seen[0]))
+                        seen[n_seen++] = (typeof(seen[0])) { d->type, cls };
+        }
+        return cls == INT_S32 ? (int32_t) (uint32_t) v : cls == INT_U32 ? (int64_t) (uint32_t) v : v;
 }
 
 int event_decode(const void *rec, size_t len, Event *ret)

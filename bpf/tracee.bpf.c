@@ -704,15 +704,18 @@ static __always_inline void put_sockaddr(void *buf, __u32 *off, __u8 idx, const 
         arg_end(buf, off, idx, TR_ARG_SOCKADDR, len & 127);
 }
 
-static __always_inline struct file *fd_file(struct task_struct *task, __u64 fd)
+/* The current task's open file for fd, or NULL. The table is reached through the task's BTF
+ * pointer (guarded loads); only the variable-index slot needs a probe read. */
+static __always_inline struct file *fd_file(__u64 fd)
 {
-        struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+        struct task_struct *task = bpf_get_current_task_btf();
+        struct fdtable *fdt = task->files->fdt;
         struct file **arr;
         struct file *f = NULL;
 
-        if (!fdt || fd >= BPF_CORE_READ(fdt, max_fds))
+        if (!fdt || fd >= fdt->max_fds)
                 return NULL;
-        arr = BPF_CORE_READ(fdt, fd);
+        arr = fdt->fd;
         bpf_probe_read_kernel(&f, sizeof(f), &arr[fd & 0xfffff]);
         return f;
 }
@@ -734,9 +737,9 @@ static __always_inline int file_is_memfd(struct file *f)
                name[5] == ':';
 }
 
-static __always_inline void fdinfo_read(struct task_struct *task, __u64 fd, struct tr_fdinfo *fi)
+static __always_inline void fdinfo_read(__u64 fd, struct tr_fdinfo *fi)
 {
-        struct file *f = fd_file(task, fd);
+        struct file *f = fd_file(fd);
         __u16 mode;
 
         __builtin_memset(fi, 0, sizeof(*fi));
@@ -1081,7 +1084,7 @@ __noinline int tr_capture_arg(struct scratch *sc, __u32 off, __u32 i_cap, struct
                 return off;
         capture_arg(sc->buf, &off, i, cap, p, ret, (struct task_struct *)bpf_get_current_task(), s);
         if (cap == TR_CAP_FD) {
-                fdinfo_read((struct task_struct *)bpf_get_current_task(), p->args[i], &fi);
+                fdinfo_read(p->args[i], &fi);
                 put_fdinfo(sc->buf, &off, 8 + i, &fi);
         }
         return off;
@@ -1139,7 +1142,7 @@ static __always_inline int sys_exit_common(__u32 ctx_nr, __s64 ret)
         if (cfg->flags & TR_EVCFG_FDINFO_INET) {
                 struct tr_fdinfo fi;
 
-                fdinfo_read(task, p.args[0], &fi);
+                fdinfo_read(p.args[0], &fi);
                 if (fi.kind != TR_FD_SOCKET || (fi.family != AF_INET && fi.family != AF_INET6) ||
                     fi.rport == 0) {
                         stat_inc(TR_STAT_FILTERED);
