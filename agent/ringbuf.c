@@ -20,6 +20,7 @@ struct RingReader {
         int fd;
         size_t page;
         uint64_t mask;                  /* data size - 1 */
+        uint64_t release;               /* publish the read position after this many bytes */
         uint64_t *consumer_pos;         /* page 0, read-write */
         const uint64_t *producer_pos;   /* page 1, read-only */
         const uint8_t *data;            /* after page 1, twice the data size */
@@ -44,6 +45,7 @@ int ringreader_new(int map_fd, ring_record_fn cb, void *userdata, RingReader **r
         r->fd = map_fd;
         r->page = (size_t) sysconf(_SC_PAGESIZE);
         r->mask = info.max_entries - 1;
+        r->release = RINGBUF_RELEASE_BYTES < info.max_entries / 4 ? RINGBUF_RELEASE_BYTES : info.max_entries / 4;
         r->cb = cb;
         r->userdata = userdata;
         p = mmap(NULL, r->page, PROT_READ | PROT_WRITE, MAP_SHARED, map_fd, 0);
@@ -113,7 +115,7 @@ int ringreader_consume(RingReader *r, uint64_t budget)
                                 if (ret < 0)
                                         goto out;
                         }
-                        if (cons - published >= RINGBUF_RELEASE_BYTES) {
+                        if (cons - published >= r->release) {
                                 __atomic_store_n(r->consumer_pos, cons, __ATOMIC_RELEASE);
                                 published = cons;
                         }

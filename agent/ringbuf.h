@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Reader of a BPF_MAP_TYPE_RINGBUF map, in place of libbpf's ring_buffer. Two differences matter
- * under load: the consumer position is published once per RINGBUF_RELEASE_BYTES read (and at the
- * end of each call) instead of after every record, so producers on other CPUs, which read it on
- * every reservation, don't take a cache miss per record; and one call reads at most a budget of
- * bytes, so a flood that outpaces the reader can't keep the event loop (watchdog, D-Bus) from
- * running: the map fd stays readable and the loop comes back.
+ * under load: the consumer position is published once per 64 KiB read (a quarter of the ring if
+ * that is less, and at the end of each call) instead of after every record, so producers on other
+ * CPUs, which read it on every reservation, don't take a cache miss per record; and one call reads
+ * at most a budget of bytes, so a flood that outpaces the reader can't keep the event loop
+ * (watchdog, D-Bus) from running: the map fd stays readable and the loop comes back.
  */
 #pragma once
 
