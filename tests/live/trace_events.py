@@ -110,6 +110,16 @@ def main():
                 len(ex) == 1 and val(ex[0], "pathname") == "/bin/true" and ex[0]["executable"]["path"] == true_real,
                 brief(ex))
 
+        # --- execve from a thread other than the leader: the kernel gives it the leader's pid ----
+        code = ("import os, threading\n"
+                "def f():\n os.execv('/bin/true', ['/bin/true', 'from-a-thread'])\n"
+                "t = threading.Thread(target=f)\nt.start()\nt.join()\n")
+        p = subprocess.Popen([sys.executable, "-c", code])
+        p.wait(10)
+        ex = of(t, p.pid, "execve", lambda e: val(e, "argv") == ["/bin/true", "from-a-thread"])
+        c.check("execve from a non-leader thread: reported, returnValue 0, tid = the process's pid",
+                len(ex) == 1 and ex[0]["returnValue"] == 0 and ex[0]["threadId"] == p.pid, brief(ex))
+
         # --- a failed execve: returnValue is -errno, the caller's argv --------------------------
         missing = "/nonexistent/tracee-trace-missing"
         code = f"import os\ntry:\n os.execv({missing!r}, [{missing!r}, 'x'])\nexcept OSError:\n pass\n"
