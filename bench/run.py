@@ -572,14 +572,9 @@ def measure_journal_latency(n):
         return {"error": (r.stderr or r.stdout)[-1000:]}
 
 
-def flood(args, seconds, rate_total, nproc=2):
-    """tracee `args`, nproc close(-1) producers for `seconds` at rate_total/s in all (0 = flat out)."""
-    agent = Agent(args)
-    agent.start()
-    time.sleep(0.2)
-    cpu0 = proc_cpu_s(agent.pid)
+def produce(seconds, rate_total, nproc):
+    """nproc close(-1) producers for `seconds` at rate_total/s in all (0 = flat out); calls made."""
     per = rate_total / nproc if rate_total else 0
-    t0 = time.monotonic()
     procs = [subprocess.Popen([exe("w_closeflood"), str(seconds), str(per)], stdout=subprocess.PIPE, text=True)
              for _ in range(nproc)]
     calls = 0
@@ -587,6 +582,17 @@ def flood(args, seconds, rate_total, nproc=2):
         out, _ = p.communicate()
         m = RESULT_RE.search(out)
         calls += int(m.group(2)) if m else 0
+    return calls
+
+
+def flood(args, seconds, rate_total, nproc=2):
+    """tracee `args`, nproc close(-1) producers for `seconds` at rate_total/s in all (0 = flat out)."""
+    agent = Agent(args)
+    agent.start()
+    time.sleep(0.2)
+    cpu0 = proc_cpu_s(agent.pid)
+    t0 = time.monotonic()
+    calls = produce(seconds, rate_total, nproc)
     wall = time.monotonic() - t0
     cpu1 = proc_cpu_s(agent.pid)
     mem = proc_mem(agent.pid)
@@ -615,13 +621,7 @@ def drain(args, seconds, nproc=2, rb_size=1 << 30):
     time.sleep(0.2)
     os.kill(agent.pid, signal.SIGSTOP)
     try:
-        procs = [subprocess.Popen([exe("w_closeflood"), str(seconds), "0"], stdout=subprocess.PIPE, text=True)
-                 for _ in range(nproc)]
-        calls = 0
-        for p in procs:
-            out, _ = p.communicate()
-            m = RESULT_RE.search(out)
-            calls += int(m.group(2)) if m else 0
+        calls = produce(seconds, 0, nproc)
         time.sleep(0.1)
         cpu0 = proc_cpu_s(agent.pid)
         t0 = time.monotonic()
