@@ -19,15 +19,7 @@ version=$(dpkg-parsechangelog -l "$src/debian/changelog" -S Version)
 tree="$work/tracee-$version"
 mkdir -p "$tree"
 
-if git -C "$src" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-        # NUL-separated list; files deleted in the work tree are skipped.
-        git -C "$src" ls-files -z --cached --others --exclude-standard |
-                grep -zv -e '^dist/' -e '^obj-' |
-                (cd "$src" && xargs -0 sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh) |
-                tar -C "$src" --null -T - -cf - | tar -C "$tree" -xf -
-else
-        tar -C "$src" --exclude='./build*' --exclude=./dist --exclude='./obj-*' -cf - . | tar -C "$tree" -xf -
-fi
+"$src/tools/export-source.sh" "$tree"
 
 export DEB_BUILD_OPTIONS=${DEB_BUILD_OPTIONS-"nocheck parallel=$(nproc)"}
 (cd "$tree" && dpkg-buildpackage -us -uc -b) >"$work/build.log" 2>&1 || {

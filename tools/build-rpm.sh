@@ -19,14 +19,7 @@ version=$(awk '$1 == "Version:" { print $2; exit }' "$spec")
 tree="$work/tracee-$version"
 mkdir -p "$tree" "$work/rpmbuild/SOURCES"
 
-if git -C "$src" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-        git -C "$src" ls-files -z --cached --others --exclude-standard |
-                grep -zv -e '^dist/' -e '^obj-' |
-                (cd "$src" && xargs -0 sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh) |
-                tar -C "$src" --null -T - -cf - | tar -C "$tree" -xf -
-else
-        tar -C "$src" --exclude='./build*' --exclude=./dist --exclude='./obj-*' -cf - . | tar -C "$tree" -xf -
-fi
+"$src/tools/export-source.sh" "$tree"
 tar -C "$work" -czf "$work/rpmbuild/SOURCES/tracee-$version.tar.gz" "tracee-$version"
 
 # HOME and the rpm database stay in the scratch directory: rpm would otherwise create ~/.rpmdb,
