@@ -76,6 +76,22 @@ def write_conf(path, state_dir, extra=""):
         f.write(f"[agent]\nstate_directory = {state_dir}\n[output]\njournal = no\n{extra}")
 
 
+def agent_setup(tmp, bus, name, bare_address=False):
+    """A private bus in tmp/bus (its address in DBUS_SYSTEM_BUS_ADDRESS) and a configuration
+    tmp/name.conf whose state directory is tmp/name-state. bare_address: without guid=, as the real
+    system bus address is, which a restarted daemon would not match. Returns (bus pid, state
+    directory, config path)."""
+    d = os.path.join(tmp, bus)
+    os.makedirs(d)
+    addr, buspid = start_bus(d)
+    os.environ["DBUS_SYSTEM_BUS_ADDRESS"] = addr.split(",guid=")[0] if bare_address else addr
+    state = os.path.join(tmp, name + "-state")
+    os.makedirs(state)
+    conf = os.path.join(tmp, name + ".conf")
+    write_conf(conf, state)
+    return buspid, state, conf
+
+
 def test_no_journald(tmp):
     # Hide any journal socket: an empty tmpfs over /run/systemd/journal (this mount namespace only).
     os.makedirs("/run/systemd/journal", exist_ok=True)
@@ -102,15 +118,8 @@ def test_no_journald(tmp):
 
 def test_bus_restart(tmp):
     d = os.path.join(tmp, "bus1")
-    os.makedirs(d)
-    addr, buspid = start_bus(d)
-    # as the real system bus address: no guid=, which a restarted daemon would not match
-    addr = addr.split(",guid=")[0]
-    os.environ["DBUS_SYSTEM_BUS_ADDRESS"] = addr
-    state = os.path.join(tmp, "br-state")
-    os.makedirs(state)
-    conf = os.path.join(tmp, "br.conf")
-    write_conf(conf, state)
+    buspid, state, conf = agent_setup(tmp, "bus1", "br", bare_address=True)
+    addr = os.environ["DBUS_SYSTEM_BUS_ADDRESS"]
     try:
         with Tracee("--config", conf, "--output", "json") as a:
             r = call("ListRules")
@@ -171,15 +180,8 @@ def test_flood(tmp):
 
 
 def test_sigkill_state(tmp):
-    d = os.path.join(tmp, "bus2")
-    os.makedirs(d)
-    addr, buspid = start_bus(d)
-    os.environ["DBUS_SYSTEM_BUS_ADDRESS"] = addr
-    state = os.path.join(tmp, "kill-state")
-    os.makedirs(state)
+    buspid, state, conf = agent_setup(tmp, "bus2", "kill")
     path = os.path.join(state, "rules.state")
-    conf = os.path.join(tmp, "kill.conf")
-    write_conf(conf, state)
     rng = random.Random(1234)
     rounds, bad, toggles = 6, [], 0
     try:
@@ -224,15 +226,8 @@ def test_sigkill_state(tmp):
 
 
 def test_bad_state_files(tmp):
-    d = os.path.join(tmp, "bus3")
-    os.makedirs(d)
-    addr, buspid = start_bus(d)
-    os.environ["DBUS_SYSTEM_BUS_ADDRESS"] = addr
-    state = os.path.join(tmp, "bad-state")
-    os.makedirs(state)
+    buspid, state, conf = agent_setup(tmp, "bus3", "bad")
     path = os.path.join(state, "rules.state")
-    conf = os.path.join(tmp, "bad.conf")
-    write_conf(conf, state)
     cases = {
         "truncated mid-line": b"# Rules\nTRC-2 disabled\nTRC-7 disab",
         "binary junk": bytes(range(256)) * 4,
@@ -299,14 +294,7 @@ def test_bad_config(tmp):
 
 
 def test_dbus_load(tmp):
-    d = os.path.join(tmp, "bus4")
-    os.makedirs(d)
-    addr, buspid = start_bus(d)
-    os.environ["DBUS_SYSTEM_BUS_ADDRESS"] = addr
-    state = os.path.join(tmp, "load-state")
-    os.makedirs(state)
-    conf = os.path.join(tmp, "load.conf")
-    write_conf(conf, state)
+    buspid, state, conf = agent_setup(tmp, "bus4", "load")
     try:
         with Tracee("--config", conf, "--output", "json") as a:
             stop = threading.Event()
