@@ -52,6 +52,7 @@ BENCH = os.path.join(ROOT, "bench")
 BUILD = os.path.join(ROOT, "build", "bench")
 TRACEE = os.path.join(ROOT, "build", "agent", "tracee")
 RESULTS = os.path.join(BENCH, "results")
+sys.path.insert(0, os.path.join(ROOT, "tests", "live"))    # agent_service: the private journald
 
 WORKLOADS = ["getppid", "fileio", "forkexec", "mprotect", "make"]
 # iterations per run: full / --quick
@@ -515,21 +516,13 @@ def measure_latency(n):
             "startup_ms": agent.startup_s * 1e3, "agent": res}
 
 
-JOURNALD = "/lib/systemd/systemd-journald"
-
-
 def journal_latency_child(n):
     """Runs in a private mount namespace (see measure_journal_latency): a journald of its own on
     tmpfs, the agent logging findings to it, n TRC-2 triggers; latency = the journal's receive time
     (__REALTIME_TIMESTAMP) of the TRACEE_RULE_ID=TRC-2 entry with the trigger's pid - the trigger's
     stamp. Prints one JSON object."""
-    for d in ("/run/systemd/journal", "/run/log/journal", "/var/log/journal"):
-        os.makedirs(d, exist_ok=True)
-        subprocess.run(["mount", "-t", "tmpfs", "tmpfs", d], check=True)
-    jd = subprocess.Popen([JOURNALD], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 10
-    while not os.path.exists("/run/systemd/journal/socket") and time.time() < deadline:
-        time.sleep(0.05)
+    from agent_service import start_journald     # the live tests' private journald
+    jd = start_journald()
     agent = Agent(["--output", "none", "--journal", "yes", "--rules", "TRC-2"])
     stamps = {}
     rnd = random.Random(11)
@@ -562,6 +555,7 @@ def journal_latency_child(n):
 
 
 def measure_journal_latency(n):
+    from agent_service import JOURNALD
     if shutil.which("unshare") is None or not os.path.exists(JOURNALD):
         return {"skipped": "needs unshare and systemd-journald"}
     r = subprocess.run(["unshare", "--mount", "--propagation", "private", sys.executable, os.path.abspath(__file__),
