@@ -6,8 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <linux/fs.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/statfs.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
@@ -29,6 +33,7 @@ struct Bpf {
         RingReader *rb;
         int fd_settings, fd_evcfg, fd_sysdesc, fd_stats;
         int fd_f_pid, fd_f_comm, fd_f_uid, fd_f_mntns, fd_f_pidns;
+        int fd_shmdev, fd_watchino, fd_names;
         struct tr_settings settings;
         /* per syscall number: the enter and exit links, NULL when detached */
         struct bpf_link *enter[TR_MAX_SYSCALL];
@@ -36,7 +41,7 @@ struct Bpf {
         struct bpf_link *sched[3];
         /* The one enter and one exit stub attached to every syscall tracepoint (see bpf_new). */
         struct bpf_program *stub_enter, *stub_exit;
-        struct bpf_link *raw[2];        /* the raw sys_enter/sys_exit fallback, when in use */
+        struct bpf_link *raw[2];        /* the raw sys_exit/sys_enter fallback, when in use */
         bool raw_fallback;
         int fd_rawnr;
         unsigned attached;
@@ -100,6 +105,58 @@ static int map_fd_checked(Bpf *b, const char *source, const char *name, size_t v
                                        source, name, bpf_map__value_size(m), value_size);
         if (ret_fd)
                 *ret_fd = bpf_map__fd(m);
+        return 0;
+}
+
+static int fill_set(int fd, const void *keys, size_t keysz, unsigned n);
+
+/* The kernel's encoding of a device number (MKDEV: major << 20 | minor), which is what a
+ * superblock's s_dev holds; stat() gives the userspace encoding. */
+static uint32_t kernel_dev(dev_t d)
+{
+        return (uint32_t) (major(d) << 20 | (minor(d) & 0xfffff));
+}
+
+/*
+ * What the kernel side cannot find out alone: which superblock is the host's /dev/shm (TR_FC_SHM),
+ * and what /etc/ld.so.preload is now, so that its hard links under other names are known too
+ * (TR_FC_PRELOAD). Both are best effort: a missing /dev/shm or preload file is the normal case.
+ */
+static void seed_file_maps(Bpf *b)
+{
+        static const char *const shm[] = { "/dev/shm", "/run/shm" };
+        uint8_t one = 1;
+        struct stat st;
+        int fd;
+
+        for (size_t i = 0; i < sizeof(shm) / sizeof(shm[0]); i++)
+                if (stat(shm[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+                        uint32_t dev = kernel_dev(st.st_dev);
+
+                        (void) bpf_map_update_elem(b->fd_shmdev, &dev, &one, BPF_ANY);
+                }
+        /* i_generation is part of the key: FS_IOC_GETVERSION reads it */
+        fd = open("/etc/ld.so.preload", O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+        if (fd >= 0) {
+                struct { uint64_t ino; uint32_t dev, gen; } k = {};
+                int gen = 0;
+
+                if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && ioctl(fd, FS_IOC_GETVERSION, &gen) == 0) {
+                        k.ino = st.st_ino;
+                        k.dev = kernel_dev(st.st_dev);
+                        k.gen = (uint32_t) gen;
+                        (void) bpf_map_update_elem(b->fd_watchino, &k, &one, BPF_ANY);
+                }
+                close(fd);
+        }
+}
+
+int bpf_set_names(Bpf *b, const char (*names)[TR_NAME_MAX], unsigned n)
+{
+        int r = fill_set(b->fd_names, names, TR_NAME_MAX, n);
+
+        if (r < 0)
+                return log_error_errno(r, "cannot write the watched names: %m");
         return 0;
 }
 
@@ -266,8 +323,12 @@ int bpf_new(const BpfOptions *o, Bpf **ret)
             (r = map_fd_checked(b, source, "tr_f_comm", 1, &b->fd_f_comm)) < 0 ||
             (r = map_fd_checked(b, source, "tr_f_uid", 1, &b->fd_f_uid)) < 0 ||
             (r = map_fd_checked(b, source, "tr_f_mntns", 1, &b->fd_f_mntns)) < 0 ||
-            (r = map_fd_checked(b, source, "tr_f_pidns", 1, &b->fd_f_pidns)) < 0)
+            (r = map_fd_checked(b, source, "tr_f_pidns", 1, &b->fd_f_pidns)) < 0 ||
+            (r = map_fd_checked(b, source, "tr_shmdev", 1, &b->fd_shmdev)) < 0 ||
+            (r = map_fd_checked(b, source, "tr_watchino", 1, &b->fd_watchino)) < 0 ||
+            (r = map_fd_checked(b, source, "tr_names", 1, &b->fd_names)) < 0)
                 goto fail;
+        seed_file_maps(b);
         b->fd_rawnr = -1;
         if (b->raw_fallback && (r = map_fd_checked(b, source, "tr_rawnr", 1, &b->fd_rawnr)) < 0)
                 goto fail;
@@ -342,7 +403,7 @@ static int attach_syscall(Bpf *b, const EventDef *e)
         char name[64], tp[64];
         struct bpf_program *pe, *px;
 
-        if (b->enter[e->id])
+        if (b->exit[e->id])
                 return 0;
         snprintf(name, sizeof(name), "tp_exit_%s", e->tracepoint);
         px = bpf_object__find_program_by_name(b->obj, name);
@@ -358,6 +419,11 @@ static int attach_syscall(Bpf *b, const EventDef *e)
         b->exit[e->id] = bpf_program__attach_tracepoint(px, "syscalls", tp);
         if (!b->exit[e->id])
                 return log_error_errno(errno, "cannot attach tracepoint syscalls:%s: %m", tp);
+        b->attached++;
+        /* most syscalls are captured at exit alone (bpf/syscall.bpf.c): each attached tracepoint
+         * costs every call of its syscall ~50-75 ns */
+        if (!(e->sysflags & TR_SYS_NEEDS_ENTER))
+                return 0;
         snprintf(tp, sizeof(tp), "sys_enter_%s", e->tracepoint);
         b->enter[e->id] = bpf_program__attach_tracepoint(pe, "syscalls", tp);
         if (!b->enter[e->id]) {
@@ -365,21 +431,25 @@ static int attach_syscall(Bpf *b, const EventDef *e)
 
                 bpf_link__destroy(b->exit[e->id]);
                 b->exit[e->id] = NULL;
+                b->attached--;
                 return log_error_errno(r, "cannot attach tracepoint syscalls:%s: %m", tp);
         }
-        b->attached += 2;
+        b->attached++;
         return 0;
 }
 
 static void detach_syscall(Bpf *b, uint32_t id)
 {
-        if (!b->enter[id])
-                return;
-        bpf_link__destroy(b->enter[id]);
-        b->enter[id] = NULL;
-        bpf_link__destroy(b->exit[id]);
-        b->exit[id] = NULL;
-        b->attached -= 2;
+        if (b->enter[id]) {
+                bpf_link__destroy(b->enter[id]);
+                b->enter[id] = NULL;
+                b->attached--;
+        }
+        if (b->exit[id]) {
+                bpf_link__destroy(b->exit[id]);
+                b->exit[id] = NULL;
+                b->attached--;
+        }
 }
 
 int bpf_set_events(Bpf *b, const EventWant *wants, uint32_t *ret_unavailable, unsigned max,
@@ -387,7 +457,7 @@ int bpf_set_events(Bpf *b, const EventWant *wants, uint32_t *ret_unavailable, un
 {
         size_t n;
         const EventDef *all = catalog_all(&n);
-        unsigned nun = 0, nraw = 0;
+        unsigned nun = 0, nraw = 0, nraw_enter = 0;
         int r;
 
         for (size_t i = 0; i < n; i++) {
@@ -401,6 +471,7 @@ int bpf_set_events(Bpf *b, const EventWant *wants, uint32_t *ret_unavailable, un
                         /* watched through the raw fallback instead of its own tracepoint */
                         raw = 1;
                         nraw++;
+                        nraw_enter += !!(e->sysflags & TR_SYS_NEEDS_ENTER);
                 }
                 if (b->fd_rawnr >= 0 && catalog_is_syscall(e) &&
                     bpf_map_update_elem(b->fd_rawnr, &k, &raw, BPF_ANY) < 0)
@@ -441,24 +512,26 @@ int bpf_set_events(Bpf *b, const EventWant *wants, uint32_t *ret_unavailable, un
             (r = attach_sched(b, 2, "tr_sched_exit")) < 0)
                 return r;
         if (nraw > 0 && !b->raw[0]) {
-                static const char *const progs[2] = { "tr_raw_exit", "tr_raw_enter" };
-
-                /* exit first, as for the per-syscall tracepoints */
-                for (unsigned i = 0; i < 2; i++) {
-                        b->raw[i] = bpf_program__attach(bpf_object__find_program_by_name(b->obj, progs[i]));
-                        if (!b->raw[i])
-                                return log_error_errno(errno, "cannot attach %s: %m", progs[i]);
-                        b->attached++;
-                }
-                log_warning("watching %u syscall(s) without their own tracepoint through raw sys_enter/sys_exit: "
-                            "every syscall on this machine now costs about 40 ns more", nraw);
-        } else if (nraw == 0 && b->raw[0]) {
-                for (int i = 1; i >= 0; i--) {
+                b->raw[0] = bpf_program__attach(bpf_object__find_program_by_name(b->obj, "tr_raw_exit"));
+                if (!b->raw[0])
+                        return log_error_errno(errno, "cannot attach tr_raw_exit: %m");
+                b->attached++;
+                log_warning("watching %u syscall(s) without their own tracepoint through raw sys_exit: "
+                            "every syscall on this machine now costs about 20-40 ns more", nraw);
+        }
+        /* after the exit, as for the per-syscall tracepoints */
+        if (nraw_enter > 0 && !b->raw[1]) {
+                b->raw[1] = bpf_program__attach(bpf_object__find_program_by_name(b->obj, "tr_raw_enter"));
+                if (!b->raw[1])
+                        return log_error_errno(errno, "cannot attach tr_raw_enter: %m");
+                b->attached++;
+        }
+        for (int i = 1; i >= 0; i--)
+                if (b->raw[i] && (i == 1 ? nraw_enter : nraw) == 0) {
                         bpf_link__destroy(b->raw[i]);
                         b->raw[i] = NULL;
                         b->attached--;
                 }
-        }
         if (ret_n_unavailable)
                 *ret_n_unavailable = nun;
         return 0;

@@ -72,6 +72,8 @@ int bpf_set_events(Bpf *b, const EventWant *wants, uint32_t *ret_unavailable, un
 bool bpf_event_available(const char *tracepoint);
 
 int bpf_set_filter(Bpf *b, const KernelFilter *f);
+/* The names TR_OP_BASENAME predicates look for (NUL-padded, n of them); replaces the previous set. */
+int bpf_set_names(Bpf *b, const char (*names)[TR_NAME_MAX], unsigned n);
 /* Whether exec events capture the environment (a rule may need it). */
 int bpf_set_exec_env(Bpf *b, bool on);
 int bpf_epoll_fd(Bpf *b);

@@ -2,8 +2,10 @@
 /*
  * The event catalogue (see catalog.h). Syscall ids are x86_64 syscall numbers.
  *
- * Argument indexes on the wire: 0..5 are the syscall's arguments in order; 7 is mprotect's
- * previous protection (read from the VMA at entry); 8 + i is the fd information of argument i.
+ * Argument indexes on the wire (bpf/events.h): 0..5 are the syscall's arguments in order; 7 is
+ * mprotect's previous protection (read from the VMAs at entry); 8 + i is the fd information of
+ * argument i; 14 and 15 what the returned fd is and its path; 16 + i the directory path argument i
+ * was resolved against.
  */
 #include <errno.h>
 #include <string.h>
@@ -19,16 +21,28 @@
 #define SAO(i, n)       { .idx = (i), .name = (n), .type = "struct sockaddr*", .kind = ARGK_SOCKADDR, .cap = TR_CAP_SOCKADDR_OUT }
 #define SARR(i, n)      { .idx = (i), .name = (n), .type = "const char*const*", .kind = ARGK_STRARR, .cap = TR_CAP_STRARR }
 #define P(i, n)         I(i, n, "void*", FMT_HEX)
+/* a path resolved against the cwd (or the root, if absolute), or against the dirfd in argument d */
+#define SP(i, n)        { .idx = (i), .name = (n), .type = "const char*", .kind = ARGK_STR, .cap = TR_CAP_STR, \
+                          .pathbase = TR_PB_CWD }
+#define SPAT(i, n, d)   { .idx = (i), .name = (n), .type = "const char*", .kind = ARGK_STR, .cap = TR_CAP_STR, \
+                          .pathbase = (d) + 1 }
+#define BASE(i, n)      { .idx = 16 + (i), .name = (n), .type = "const char*", .kind = ARGK_STR }
+/* what the returned fd is: its info and its path */
+#define RETFD           { .idx = 14, .name = "ret_info", .type = "fd_info", .kind = ARGK_FDINFO }, \
+                        { .idx = 15, .name = "ret_path", .type = "const char*", .kind = ARGK_STR }
 
-#define SYSCALL(nr, nm, tp, st, ...) \
-        { .id = (nr), .name = (nm), .tracepoint = (tp), .sets = (st), \
+#define SYSCALL(nr, nm, tp, st, ...) SYSCALLF(nr, nm, tp, st, 0, __VA_ARGS__)
+#define SYSCALLF(nr, nm, tp, st, fl, ...) \
+        { .id = (nr), .name = (nm), .tracepoint = (tp), .sets = (st), .sysflags = (fl), \
           .nargs = sizeof((ArgDef[]){ __VA_ARGS__ }) / sizeof(ArgDef), .args = { __VA_ARGS__ } }
 
 static const EventDef catalog[] = {
         /* process */
-        { .id = 59, .name = "execve", .tracepoint = "execve", .sets = EVSET_PROCESS, .sysflags = TR_SYS_EXEC,
+        { .id = 59, .name = "execve", .tracepoint = "execve", .sets = EVSET_PROCESS,
+          .sysflags = TR_SYS_EXEC | TR_SYS_NEEDS_ENTER,
           .nargs = 3, .args = { S(0, "pathname"), SARR(1, "argv"), SARR(2, "envp") } },
-        { .id = 322, .name = "execveat", .tracepoint = "execveat", .sets = EVSET_PROCESS, .sysflags = TR_SYS_EXEC,
+        { .id = 322, .name = "execveat", .tracepoint = "execveat", .sets = EVSET_PROCESS,
+          .sysflags = TR_SYS_EXEC | TR_SYS_NEEDS_ENTER,
           .nargs = 5, .args = { DIRFD(0, "dirfd"), S(1, "pathname"), SARR(2, "argv"), SARR(3, "envp"),
                                 I(4, "flags", "int", FMT_AT_FLAGS) } },
         SYSCALL(101, "ptrace", "ptrace", EVSET_PROCESS,
@@ -38,6 +52,8 @@ static const EventDef catalog[] = {
                 I(0, "pid", "pid_t", FMT_INT), I(1, "sig", "int", FMT_SIGNAL)),
         SYSCALL(234, "tgkill", "tgkill", EVSET_PROCESS,
                 I(0, "tgid", "int", FMT_INT), I(1, "tid", "int", FMT_INT), I(2, "sig", "int", FMT_SIGNAL)),
+        SYSCALL(135, "personality", "personality", EVSET_PROCESS | EVSET_MEMORY,
+                I(0, "persona", "unsigned int", FMT_PERSONALITY)),
         SYSCALL(157, "prctl", "prctl", EVSET_PROCESS,
                 I(0, "option", "int", FMT_PRCTL_OPT), I(1, "arg2", "unsigned long", FMT_HEX),
                 I(2, "arg3", "unsigned long", FMT_HEX), I(3, "arg4", "unsigned long", FMT_HEX),
@@ -56,16 +72,18 @@ static const EventDef catalog[] = {
                 I(3, "flags", "int", FMT_MAP_FLAGS), FD(4, "fd"), I(5, "off", "off_t", FMT_UINT),
                 FDI(4, "fd_info")),
         { .id = 10, .name = "mprotect", .tracepoint = "mprotect", .sets = EVSET_MEMORY, .nargs = 4,
+          .sysflags = TR_SYS_NEEDS_ENTER,
           .args = { P(0, "addr"), I(1, "len", "size_t", FMT_UINT),
                     { .idx = 2, .name = "prot", .type = "int", .kind = ARGK_INT, .fmt = FMT_PROT, .cap = TR_CAP_PROT_PREV },
                     { .idx = 7, .name = "prev_prot", .type = "int", .kind = ARGK_INT, .fmt = FMT_VM_FLAGS } } },
         { .id = 329, .name = "pkey_mprotect", .tracepoint = "pkey_mprotect", .sets = EVSET_MEMORY, .nargs = 5,
+          .sysflags = TR_SYS_NEEDS_ENTER,
           .args = { P(0, "addr"), I(1, "len", "size_t", FMT_UINT),
                     { .idx = 2, .name = "prot", .type = "int", .kind = ARGK_INT, .fmt = FMT_PROT, .cap = TR_CAP_PROT_PREV },
                     I(3, "pkey", "int", FMT_INT),
                     { .idx = 7, .name = "prev_prot", .type = "int", .kind = ARGK_INT, .fmt = FMT_VM_FLAGS } } },
-        SYSCALL(319, "memfd_create", "memfd_create", EVSET_MEMORY | EVSET_FILE,
-                S(0, "name"), I(1, "flags", "unsigned int", FMT_MFD_FLAGS)),
+        SYSCALLF(319, "memfd_create", "memfd_create", EVSET_MEMORY | EVSET_FILE, TR_SYS_RET_FD,
+                 S(0, "name"), I(1, "flags", "unsigned int", FMT_MFD_FLAGS), RETFD),
         /* module */
         SYSCALL(175, "init_module", "init_module", EVSET_MODULE,
                 P(0, "module_image"), I(1, "len", "unsigned long", FMT_UINT), S(2, "param_values")),
@@ -74,47 +92,69 @@ static const EventDef catalog[] = {
         SYSCALL(321, "bpf", "bpf", EVSET_MODULE,
                 I(0, "cmd", "int", FMT_BPF_CMD), P(1, "attr"), I(2, "size", "unsigned int", FMT_UINT)),
         /* file descriptors and network */
-        SYSCALL(32, "dup", "dup", EVSET_FILE | EVSET_NETWORK, FD(0, "oldfd"), FDI(0, "oldfd_info")),
-        SYSCALL(33, "dup2", "dup2", EVSET_FILE | EVSET_NETWORK,
-                FD(0, "oldfd"), I(1, "newfd", "int", FMT_INT), FDI(0, "oldfd_info")),
-        SYSCALL(292, "dup3", "dup3", EVSET_FILE | EVSET_NETWORK,
-                FD(0, "oldfd"), I(1, "newfd", "int", FMT_INT), I(2, "flags", "int", FMT_DUP3_FLAGS),
-                FDI(0, "oldfd_info")),
+        SYSCALLF(32, "dup", "dup", EVSET_FILE | EVSET_NETWORK, TR_SYS_RET_FD,
+                 FD(0, "oldfd"), FDI(0, "oldfd_info"), RETFD),
+        SYSCALLF(33, "dup2", "dup2", EVSET_FILE | EVSET_NETWORK, TR_SYS_RET_FD,
+                 FD(0, "oldfd"), I(1, "newfd", "int", FMT_INT), FDI(0, "oldfd_info"), RETFD),
+        SYSCALLF(292, "dup3", "dup3", EVSET_FILE | EVSET_NETWORK, TR_SYS_RET_FD,
+                 FD(0, "oldfd"), I(1, "newfd", "int", FMT_INT), I(2, "flags", "int", FMT_DUP3_FLAGS),
+                 FDI(0, "oldfd_info"), RETFD),
+        SYSCALLF(72, "fcntl", "fcntl", EVSET_FILE | EVSET_NETWORK, TR_SYS_RET_FD_DUPFD,
+                 FD(0, "fd"), I(1, "cmd", "unsigned int", FMT_FCNTL_CMD), I(2, "arg", "unsigned long", FMT_HEX),
+                 FDI(0, "fd_info"), RETFD),
+        SYSCALLF(438, "pidfd_getfd", "pidfd_getfd", EVSET_FILE | EVSET_PROCESS, TR_SYS_RET_FD,
+                 I(0, "pidfd", "int", FMT_INT), I(1, "targetfd", "int", FMT_INT),
+                 I(2, "flags", "unsigned int", FMT_HEX), RETFD),
         SYSCALL(3, "close", "close", EVSET_FILE, I(0, "fd", "int", FMT_INT)),
-        SYSCALL(41, "socket", "socket", EVSET_NETWORK,
+        SYSCALLF(41, "socket", "socket", EVSET_NETWORK, TR_SYS_RET_FD,
                 I(0, "domain", "int", FMT_SOCK_DOMAIN), I(1, "type", "int", FMT_SOCK_TYPE),
-                I(2, "protocol", "int", FMT_INT)),
+                I(2, "protocol", "int", FMT_INT), RETFD),
         SYSCALL(42, "connect", "connect", EVSET_NETWORK,
                 FD(0, "sockfd"), SA(1, "addr"), I(2, "addrlen", "int", FMT_INT), FDI(0, "sockfd_info")),
         SYSCALL(49, "bind", "bind", EVSET_NETWORK,
                 I(0, "sockfd", "int", FMT_INT), SA(1, "addr"), I(2, "addrlen", "int", FMT_INT)),
         SYSCALL(50, "listen", "listen", EVSET_NETWORK,
                 I(0, "sockfd", "int", FMT_INT), I(1, "backlog", "int", FMT_INT)),
-        SYSCALL(43, "accept", "accept", EVSET_NETWORK,
-                I(0, "sockfd", "int", FMT_INT), SAO(1, "addr"), P(2, "addrlen")),
-        SYSCALL(288, "accept4", "accept4", EVSET_NETWORK,
-                I(0, "sockfd", "int", FMT_INT), SAO(1, "addr"), P(2, "addrlen"),
-                I(3, "flags", "int", FMT_ACCEPT_FLAGS)),
+        SYSCALLF(43, "accept", "accept", EVSET_NETWORK, TR_SYS_RET_FD,
+                 I(0, "sockfd", "int", FMT_INT), SAO(1, "addr"), P(2, "addrlen"), RETFD),
+        SYSCALLF(288, "accept4", "accept4", EVSET_NETWORK, TR_SYS_RET_FD,
+                 I(0, "sockfd", "int", FMT_INT), SAO(1, "addr"), P(2, "addrlen"),
+                 I(3, "flags", "int", FMT_ACCEPT_FLAGS), RETFD),
         /* file */
-        SYSCALL(2, "open", "open", EVSET_FILE,
-                S(0, "pathname"), I(1, "flags", "int", FMT_OPEN_FLAGS), I(2, "mode", "mode_t", FMT_OCTAL_MODE)),
-        SYSCALL(257, "openat", "openat", EVSET_FILE,
-                DIRFD(0, "dirfd"), S(1, "pathname"), I(2, "flags", "int", FMT_OPEN_FLAGS),
-                I(3, "mode", "mode_t", FMT_OCTAL_MODE)),
-        { .id = 437, .name = "openat2", .tracepoint = "openat2", .sets = EVSET_FILE, .nargs = 4,
+        SYSCALLF(2, "open", "open", EVSET_FILE, TR_SYS_RET_FD,
+                 S(0, "pathname"), I(1, "flags", "int", FMT_OPEN_FLAGS), I(2, "mode", "mode_t", FMT_OCTAL_MODE),
+                 RETFD),
+        SYSCALLF(257, "openat", "openat", EVSET_FILE, TR_SYS_RET_FD,
+                 DIRFD(0, "dirfd"), S(1, "pathname"), I(2, "flags", "int", FMT_OPEN_FLAGS),
+                 I(3, "mode", "mode_t", FMT_OCTAL_MODE), RETFD),
+        { .id = 437, .name = "openat2", .tracepoint = "openat2", .sets = EVSET_FILE, .sysflags = TR_SYS_RET_FD,
+          .nargs = 6,
           .args = { DIRFD(0, "dirfd"), S(1, "pathname"),
                     { .idx = 2, .name = "flags", .type = "int", .kind = ARGK_INT, .fmt = FMT_OPEN_FLAGS, .cap = TR_CAP_OPEN_HOW },
-                    I(3, "size", "size_t", FMT_UINT) } },
-        SYSCALL(85, "creat", "creat", EVSET_FILE, S(0, "pathname"), I(1, "mode", "mode_t", FMT_OCTAL_MODE)),
+                    I(3, "size", "size_t", FMT_UINT), RETFD } },
+        SYSCALLF(85, "creat", "creat", EVSET_FILE, TR_SYS_RET_FD,
+                 S(0, "pathname"), I(1, "mode", "mode_t", FMT_OCTAL_MODE), RETFD),
+        SYSCALLF(304, "open_by_handle_at", "open_by_handle_at", EVSET_FILE, TR_SYS_RET_FD,
+                 I(0, "mount_fd", "int", FMT_INT), P(1, "handle"), I(2, "flags", "int", FMT_OPEN_FLAGS), RETFD),
         SYSCALL(87, "unlink", "unlink", EVSET_FILE, S(0, "pathname")),
         SYSCALL(263, "unlinkat", "unlinkat", EVSET_FILE,
                 DIRFD(0, "dirfd"), S(1, "pathname"), I(2, "flags", "int", FMT_AT_FLAGS)),
-        SYSCALL(82, "rename", "rename", EVSET_FILE, S(0, "oldpath"), S(1, "newpath")),
+        SYSCALL(82, "rename", "rename", EVSET_FILE, SP(0, "oldpath"), SP(1, "newpath"),
+                BASE(0, "oldpath_dir"), BASE(1, "newpath_dir")),
         SYSCALL(264, "renameat", "renameat", EVSET_FILE,
-                DIRFD(0, "olddirfd"), S(1, "oldpath"), DIRFD(2, "newdirfd"), S(3, "newpath")),
+                DIRFD(0, "olddirfd"), SPAT(1, "oldpath", 0), DIRFD(2, "newdirfd"), SPAT(3, "newpath", 2),
+                BASE(1, "oldpath_dir"), BASE(3, "newpath_dir")),
         SYSCALL(316, "renameat2", "renameat2", EVSET_FILE,
-                DIRFD(0, "olddirfd"), S(1, "oldpath"), DIRFD(2, "newdirfd"), S(3, "newpath"),
-                I(4, "flags", "unsigned int", FMT_RENAME_FLAGS)),
+                DIRFD(0, "olddirfd"), SPAT(1, "oldpath", 0), DIRFD(2, "newdirfd"), SPAT(3, "newpath", 2),
+                I(4, "flags", "unsigned int", FMT_RENAME_FLAGS), BASE(1, "oldpath_dir"), BASE(3, "newpath_dir")),
+        SYSCALL(86, "link", "link", EVSET_FILE, SP(0, "oldpath"), SP(1, "newpath"),
+                BASE(0, "oldpath_dir"), BASE(1, "newpath_dir")),
+        SYSCALL(265, "linkat", "linkat", EVSET_FILE,
+                DIRFD(0, "olddirfd"), SPAT(1, "oldpath", 0), DIRFD(2, "newdirfd"), SPAT(3, "newpath", 2),
+                I(4, "flags", "int", FMT_AT_FLAGS), BASE(1, "oldpath_dir"), BASE(3, "newpath_dir")),
+        SYSCALL(88, "symlink", "symlink", EVSET_FILE, S(0, "target"), SP(1, "linkpath"), BASE(1, "linkpath_dir")),
+        SYSCALL(266, "symlinkat", "symlinkat", EVSET_FILE,
+                S(0, "target"), DIRFD(1, "newdirfd"), SPAT(2, "linkpath", 1), BASE(2, "linkpath_dir")),
         SYSCALL(90, "chmod", "chmod", EVSET_FILE, S(0, "pathname"), I(1, "mode", "mode_t", FMT_OCTAL_MODE)),
         SYSCALL(268, "fchmodat", "fchmodat", EVSET_FILE,
                 DIRFD(0, "dirfd"), S(1, "pathname"), I(2, "mode", "mode_t", FMT_OCTAL_MODE)),
@@ -135,14 +175,20 @@ static const EventDef catalog[] = {
           .args = { { .idx = 0, .name = "child_pid", .type = "int", .kind = ARGK_INT, .fmt = FMT_INT },
                     { .idx = 1, .name = "start_time", .type = "unsigned long", .kind = ARGK_INT, .fmt = FMT_UINT },
                     { .idx = 2, .name = "child_ns_pid", .type = "int", .kind = ARGK_INT, .fmt = FMT_INT } } },
-        { .id = TR_EV_SCHED_PROCESS_EXEC, .name = "sched_process_exec", .sets = EVSET_PROCESS, .nargs = 7,
+        { .id = TR_EV_SCHED_PROCESS_EXEC, .name = "sched_process_exec", .sets = EVSET_PROCESS, .nargs = 11,
           .args = { { .idx = 0, .name = "pathname", .type = "const char*", .kind = ARGK_STR },
                     { .idx = 1, .name = "filename", .type = "const char*", .kind = ARGK_STR },
                     { .idx = 2, .name = "interpreter", .type = "const char*", .kind = ARGK_STR },
                     { .idx = 3, .name = "argv", .type = "const char**", .kind = ARGK_STRARR },
                     { .idx = 4, .name = "env", .type = "const char**", .kind = ARGK_STRARR },
                     { .idx = 5, .name = "old_pid", .type = "int", .kind = ARGK_INT, .fmt = FMT_INT },
-                    { .idx = 6, .name = "inode_mode", .type = "umode_t", .kind = ARGK_INT, .fmt = FMT_OCTAL_MODE } } },
+                    { .idx = 6, .name = "inode_mode", .type = "umode_t", .kind = ARGK_INT, .fmt = FMT_OCTAL_MODE },
+                    /* what the kernel says the executed file is */
+                    { .idx = 7, .name = "file_info", .type = "fd_info", .kind = ARGK_FDINFO },
+                    /* the new program's fds 0-2, sent when one of them is a socket */
+                    { .idx = 8, .name = "stdin_info", .type = "fd_info", .kind = ARGK_FDINFO },
+                    { .idx = 9, .name = "stdout_info", .type = "fd_info", .kind = ARGK_FDINFO },
+                    { .idx = 10, .name = "stderr_info", .type = "fd_info", .kind = ARGK_FDINFO } } },
         { .id = TR_EV_SCHED_PROCESS_EXIT, .name = "sched_process_exit", .sets = EVSET_PROCESS, .nargs = 1,
           .args = { { .idx = 0, .name = "exit_code", .type = "int", .kind = ARGK_INT, .fmt = FMT_INT } } },
 };
@@ -235,6 +281,22 @@ unsigned event_set_from_name(const char *name)
         return 0;
 }
 
+uint8_t catalog_type_width(const char *t)
+{
+        static const char *const s32[] = { "int", "pid_t", "uid_t", "gid_t", "key_serial_t", "clockid_t" };
+        static const char *const u32[] = { "unsigned int", "mode_t", "umode_t", "u32", "__u32" };
+
+        if (!t)
+                return TR_W_64;
+        for (size_t i = 0; i < sizeof(s32) / sizeof(s32[0]); i++)
+                if (strcmp(t, s32[i]) == 0)
+                        return TR_W_S32;
+        for (size_t i = 0; i < sizeof(u32) / sizeof(u32[0]); i++)
+                if (strcmp(t, u32[i]) == 0)
+                        return TR_W_U32;
+        return TR_W_64;
+}
+
 bool catalog_sysdesc(const EventDef *e, struct tr_sysdesc *ret)
 {
         struct tr_sysdesc d = {};
@@ -242,8 +304,14 @@ bool catalog_sysdesc(const EventDef *e, struct tr_sysdesc *ret)
         if (!catalog_is_syscall(e) || e->id >= TR_MAX_SYSCALL)
                 return false;
         for (unsigned i = 0; i < e->nargs; i++)
-                if (e->args[i].idx < TR_MAX_ARGS)
+                if (e->args[i].idx < TR_MAX_ARGS) {
                         d.arg[e->args[i].idx] = e->args[i].cap;
+                        /* the register holds the integer itself only for these; else a pointer */
+                        d.width[e->args[i].idx] = e->args[i].cap == TR_CAP_INT || e->args[i].cap == TR_CAP_FD ||
+                                                          e->args[i].cap == TR_CAP_PROT_PREV ?
+                                                  catalog_type_width(e->args[i].type) : TR_W_64;
+                        d.pathbase[e->args[i].idx] = e->args[i].pathbase;
+                }
         d.flags = e->sysflags;
         *ret = d;
         return true;

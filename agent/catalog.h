@@ -15,7 +15,7 @@
 #include "../bpf/events.h"
 #include "format.h"
 
-#define CATALOG_MAX_ARGS 10
+#define CATALOG_MAX_ARGS 16
 
 /* Event sets, for --events NAME and --list-events. */
 typedef enum EventSet {
@@ -43,6 +43,7 @@ typedef struct ArgDef {
         ArgKind kind;
         ArgFmt fmt;             /* ARGK_INT only */
         uint8_t cap;            /* TR_CAP_* for syscall arguments 0..5; 0 for derived ones */
+        uint8_t pathbase;       /* TR_PB_*: a path the kernel resolves against a directory (16 + idx) */
 } ArgDef;
 
 typedef struct EventDef {
@@ -65,6 +66,9 @@ bool catalog_is_syscall(const EventDef *e);
 const char *event_set_name(unsigned bit);
 /* Parses a set name ("process", "file", …) into its bit; 0 if unknown. */
 unsigned event_set_from_name(const char *name);
+
+/* The width the kernel reads an argument of this C type with (TR_W_*). */
+uint8_t catalog_type_width(const char *ctype);
 
 /* Fills a tr_sysdesc for a syscall event; returns false for non-syscall events. */
 bool catalog_sysdesc(const EventDef *e, struct tr_sysdesc *ret);

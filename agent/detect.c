@@ -300,6 +300,11 @@ static int context_update_kernel(Context *c)
                 return -ENOMEM;
         engine_wants(c->engine, wants, &env);
         r = bpf_set_exec_env(c->pipeline->bpf, env);
+        if (r >= 0) {
+                char names[16][TR_NAME_MAX];
+
+                r = bpf_set_names(c->pipeline->bpf, names, engine_watch_names(c->engine, names, 16));
+        }
         if (r >= 0)
                 r = bpf_set_events(c->pipeline->bpf, wants, NULL, 0, NULL);
         free(wants);

@@ -215,14 +215,41 @@ void engine_set_all_enabled(Engine *e, bool enabled)
 
 static bool term_equal(const struct tr_term *a, const struct tr_term *b)
 {
-        return a->field == b->field && a->op == b->op && a->mask == b->mask && a->value == b->value;
+        return a->field == b->field && a->op == b->op && a->flags == b->flags && a->mask == b->mask &&
+               a->value == b->value;
+}
+
+/* The length of the group of terms starting at t[i] (up to and including the first term without
+ * TR_TERM_AND). */
+static unsigned group_len(const struct tr_term *t, unsigned i, unsigned n)
+{
+        unsigned k = i;
+
+        while (k < n && (t[k].flags & TR_TERM_AND))
+                k++;
+        return k < n ? k - i + 1 : n - i;
+}
+
+/* Is the group g (len terms) already in cfg, as a group of its own? */
+static bool has_group(const struct tr_evcfg *cfg, const struct tr_term *g, unsigned len)
+{
+        for (unsigned i = 0; i < cfg->nterms; ) {
+                unsigned l = group_len(cfg->terms, i, cfg->nterms);
+                bool same = l == len;
+
+                for (unsigned j = 0; same && j < len; j++)
+                        same = term_equal(&cfg->terms[i + j], &g[j]);
+                if (same)
+                        return true;
+                i += l;
+        }
+        return false;
 }
 
 void engine_wants(Engine *e, EventWant *wants, bool *ret_exec_env)
 {
         /* all_instances[id]: some rule wants every instance, so no predicate may narrow it */
         bool all_instances[TR_MAX_EVENT_ID] = {};
-        bool any_plain[TR_MAX_EVENT_ID] = {};
         bool exec_env = false;
 
         memset(wants, 0, sizeof(EventWant) * TR_MAX_EVENT_ID);
@@ -240,39 +267,57 @@ void engine_wants(Engine *e, EventWant *wants, bool *ret_exec_env)
                         if (!d)
                                 continue;
                         w = &wants[d->id];
-                        /* evflags narrow what is collected: keep them only if every asker set them */
-                        if (!w->on)
-                                w->cfg.flags = need->evflags;
-                        else
-                                w->cfg.flags &= need->evflags;
-                        if (!need->evflags)
-                                any_plain[d->id] = true;
                         w->on = true;
                         if (need->nterms == 0)
                                 all_instances[d->id] = true;
-                        for (unsigned t = 0; t < need->nterms && !all_instances[d->id]; t++) {
-                                bool have = false;
+                        for (unsigned t = 0; t < need->nterms && !all_instances[d->id]; ) {
+                                unsigned len = group_len(need->terms, t, need->nterms);
 
-                                for (unsigned j = 0; j < w->cfg.nterms; j++)
-                                        have = have || term_equal(&w->cfg.terms[j], &need->terms[t]);
-                                if (have)
-                                        continue;
-                                if (w->cfg.nterms >= TR_MAX_TERMS) {
-                                        all_instances[d->id] = true;    /* too many: collect all */
-                                        break;
+                                if (!has_group(&w->cfg, &need->terms[t], len)) {
+                                        if (w->cfg.nterms + len > TR_MAX_TERMS) {
+                                                all_instances[d->id] = true;    /* too many: collect all */
+                                                break;
+                                        }
+                                        memcpy(&w->cfg.terms[w->cfg.nterms], &need->terms[t], len * sizeof(struct tr_term));
+                                        /* a need's last group ends there, whatever its last flag says */
+                                        w->cfg.terms[w->cfg.nterms + len - 1].flags &= ~TR_TERM_AND;
+                                        w->cfg.nterms += len;
                                 }
-                                w->cfg.terms[w->cfg.nterms++] = need->terms[t];
+                                t += len;
                         }
                 }
         }
-        for (unsigned id = 0; id < TR_MAX_EVENT_ID; id++) {
+        for (unsigned id = 0; id < TR_MAX_EVENT_ID; id++)
                 if (all_instances[id])
                         wants[id].cfg.nterms = 0;
-                if (any_plain[id])
-                        wants[id].cfg.flags = 0;
-        }
         if (ret_exec_env)
                 *ret_exec_env = exec_env;
+}
+
+unsigned engine_watch_names(Engine *e, char (*names)[TR_NAME_MAX], unsigned max)
+{
+        unsigned n = 0;
+
+        for (size_t r = 0; r < e->nrules; r++) {
+                const Rule *rule = e->rules[r].rule;
+
+                if (!e->rules[r].enabled)
+                        continue;
+                for (unsigned k = 0; k < RULE_MAX_NAMES && rule->watch_names[k]; k++) {
+                        bool dup = false;
+
+                        if (strlen(rule->watch_names[k]) >= TR_NAME_MAX)
+                                continue;
+                        for (unsigned j = 0; j < n; j++)
+                                dup = dup || strcmp(names[j], rule->watch_names[k]) == 0;
+                        if (dup || n >= max)
+                                continue;
+                        memset(names[n], 0, TR_NAME_MAX);
+                        strcpy(names[n], rule->watch_names[k]);
+                        n++;
+                }
+        }
+        return n;
 }
 
 void engine_mark_unavailable(Engine *e, const uint32_t *ids, unsigned n)

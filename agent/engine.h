@@ -32,18 +32,30 @@ typedef enum Severity {
 const char *severity_to_string(Severity s);
 Severity severity_from_string(const char *s);
 
-#define RULE_MAX_NEEDS 8
+#define RULE_MAX_NEEDS 16
 #define RULE_MAX_TAGS 6
 #define FINDING_MAX_DATA 8
 #define FINDING_VALUE_MAX 1024
 
-/* One event a rule needs, and which instances of it (terms ORed; none = every instance). */
+/*
+ * One event a rule needs, and which instances of it: the terms are groups ORed, each group a run of
+ * terms ANDed (TR_TERM_AND on every term of the group but its last); none = every instance. They
+ * run in the kernel at the syscall's exit (bpf/terms.bpf.h), on the arguments at their C width, the
+ * return value and the classes of the files involved (TR_FIELD_*).
+ */
 typedef struct RuleNeed {
         const char *event;
-        uint32_t evflags;               /* TR_EVCFG_* beyond ON, e.g. TR_EVCFG_FDINFO_INET */
         unsigned nterms;
         struct tr_term terms[TR_MAX_TERMS];
 } RuleNeed;
+
+/* Term helpers for the rules' need tables. */
+#define TERM(f, o, m, v)        { .field = (f), .op = (o), .mask = (m), .value = (v) }
+#define TERM_AND(f, o, m, v)    { .field = (f), .op = (o), .flags = TR_TERM_AND, .mask = (m), .value = (v) }
+/* (x & bits) == bits */
+#define HAS(f, bits)            TERM(f, TR_OP_MASK_EQ, (bits), (bits))
+#define HAS_AND(f, bits)        TERM_AND(f, TR_OP_MASK_EQ, (bits), (bits))
+#define RULE_MAX_NAMES 4
 
 typedef enum DataKind {
         DATA_STR,
@@ -86,6 +98,8 @@ struct Rule {
         const char *tags[RULE_MAX_TAGS];        /* NULL-terminated */
         unsigned nneeds;
         RuleNeed needs[RULE_MAX_NEEDS];
+        /* the names TR_OP_BASENAME terms look for (tr_names), NULL-terminated */
+        const char *watch_names[RULE_MAX_NAMES];
         bool needs_exec_env;
         /* Returns true and fills f (f->summary and data) when the event is a finding. */
         bool (*match)(const Event *e, const RuleOptions *o, Finding *f);
@@ -143,6 +157,9 @@ void engine_set_all_enabled(Engine *e, bool enabled);
  * predicates included. *ret_exec_env tells whether exec must capture the environment.
  */
 void engine_wants(Engine *e, EventWant *wants, bool *ret_exec_env);
+/* The names the enabled rules' TR_OP_BASENAME terms look for, into names (up to max, each at most
+ * TR_NAME_MAX - 1 bytes); returns how many. */
+unsigned engine_watch_names(Engine *e, char (*names)[TR_NAME_MAX], unsigned max);
 /* Marks rules whose every needed syscall lacks a tracepoint on this kernel as unavailable. */
 void engine_mark_unavailable(Engine *e, const uint32_t *ids, unsigned n);
 

@@ -25,6 +25,8 @@ static const char *fd_kind_name(unsigned k)
                 return "other";
         case TR_FD_CLOSED:
                 return "closed";
+        case TR_FD_DIR:
+                return "directory";
         default:
                 return "unknown";
         }
@@ -57,7 +59,7 @@ static void write_sockaddr(JsonW *w, const EventArg *a)
 static void write_fdinfo(JsonW *w, const EventArg *a)
 {
         struct tr_fdinfo fi;
-        char fam[32], addr[64];
+        char fam[160], addr[64];
 
         memcpy(&fi, a->data, sizeof(fi));
         jsonw_obj_open(w);
@@ -76,6 +78,22 @@ static void write_fdinfo(JsonW *w, const EventArg *a)
                         jsonw_kv_int(w, "remote_port", fi.rport);
                 }
         }
+        /* what the kernel side found the file to be (TR_FC_*), and which inode it is */
+        if (fi.fclass) {
+                format_value(FMT_FILE_CLASS, fi.fclass, fam, sizeof(fam));
+                jsonw_kv_str(w, "class", fam);
+        }
+        if (fi.kind != TR_FD_CLOSED && fi.kind != TR_FD_UNKNOWN && fi.ino) {
+                snprintf(addr, sizeof(addr), "%u:%u", fi.dev >> 20, fi.dev & 0xfffff);
+                jsonw_kv_str(w, "device", addr);
+                jsonw_key(w, "inode");
+                jsonw_uint(w, fi.ino);
+                jsonw_kv_int(w, "nlink", fi.nlink);
+        }
+        if (fi.fclass & TR_FC_PROC_MEM)
+                jsonw_kv_int(w, "proc_pid", fi.proc_tgid);
+        if (fi.stdio)
+                jsonw_kv_int(w, "stdio_fds", fi.stdio);
         jsonw_obj_close(w);
 }
 

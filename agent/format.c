@@ -24,7 +24,9 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <linux/bpf.h>
+#include <linux/types.h>
 
+#include "../bpf/events.h"
 #include "format.h"
 
 #define ELEMENTSOF(x) (sizeof(x) / sizeof((x)[0]))
@@ -640,6 +642,73 @@ static const FlagName rename_flag_names[] = {
 };
 
 /* enum bpf_cmd from linux/bpf.h, by value. */
+static const ValueName fcntl_cmd_names[] = {
+        { 0,    "F_DUPFD" },
+        { 1,    "F_GETFD" },
+        { 2,    "F_SETFD" },
+        { 3,    "F_GETFL" },
+        { 4,    "F_SETFL" },
+        { 5,    "F_GETLK" },
+        { 6,    "F_SETLK" },
+        { 7,    "F_SETLKW" },
+        { 8,    "F_SETOWN" },
+        { 9,    "F_GETOWN" },
+        { 10,   "F_SETSIG" },
+        { 11,   "F_GETSIG" },
+        { 15,   "F_SETOWN_EX" },
+        { 16,   "F_GETOWN_EX" },
+        { 36,   "F_OFD_GETLK" },
+        { 37,   "F_OFD_SETLK" },
+        { 38,   "F_OFD_SETLKW" },
+        { 1024, "F_SETLEASE" },
+        { 1025, "F_GETLEASE" },
+        { 1026, "F_NOTIFY" },
+        { 1030, "F_DUPFD_CLOEXEC" },
+        { 1031, "F_SETPIPE_SZ" },
+        { 1032, "F_GETPIPE_SZ" },
+        { 1033, "F_ADD_SEALS" },
+        { 1034, "F_GET_SEALS" },
+};
+
+/* personality(2): the low byte is the execution domain, the rest flags (<sys/personality.h>) */
+static const ValueName persona_names[] = {
+        { 0x0000, "PER_LINUX" },
+        { 0x0008, "PER_LINUX32" },
+};
+
+static const FlagName persona_flag_names[] = {
+        { 0x0020000, "UNAME26" },
+        { 0x0040000, "ADDR_NO_RANDOMIZE" },
+        { 0x0080000, "FDPIC_FUNCPTRS" },
+        { 0x0100000, "MMAP_PAGE_ZERO" },
+        { 0x0200000, "ADDR_COMPAT_LAYOUT" },
+        { 0x0400000, "READ_IMPLIES_EXEC" },
+        { 0x0800000, "ADDR_LIMIT_32BIT" },
+        { 0x1000000, "SHORT_INODE" },
+        { 0x2000000, "WHOLE_SECONDS" },
+        { 0x4000000, "STICKY_TIMEOUTS" },
+        { 0x8000000, "ADDR_LIMIT_3GB" },
+};
+
+static const FlagName file_class_names[] = {
+        { TR_FC_OPEN,           "open" },
+        { TR_FC_READ,           "read" },
+        { TR_FC_WRITE,          "write" },
+        { TR_FC_SOCKET,         "socket" },
+        { TR_FC_INET,           "inet" },
+        { TR_FC_PEER,           "peer" },
+        { TR_FC_ON_STDIO,       "on_stdio" },
+        { TR_FC_REGULAR,        "regular" },
+        { TR_FC_MEMFD,          "memfd" },
+        { TR_FC_TMPFS,          "tmpfs" },
+        { TR_FC_SHM,            "shm" },
+        { TR_FC_DELETED,        "deleted" },
+        { TR_FC_PROC_MEM,       "proc_mem" },
+        { TR_FC_PRELOAD,        "preload" },
+        { TR_FC_SHARED_WMAP,    "shared_writable_mapping" },
+        { TR_FC_DIR,            "directory" },
+};
+
 static const char *const bpf_cmd_names[] = {
         "BPF_MAP_CREATE",                  /*  0 */
         "BPF_MAP_LOOKUP_ELEM",
@@ -894,6 +963,28 @@ int format_value(ArgFmt fmt, int64_t v, char *buf, size_t n) {
                 writer_put_flags(&w, u, dup3_flag_names, ELEMENTSOF(dup3_flag_names), "0");
                 break;
         }
+
+        case FMT_FCNTL_CMD:
+                if (!writer_put_value_name(&w, v, fcntl_cmd_names, ELEMENTSOF(fcntl_cmd_names)))
+                        writer_put_signed(&w, v);
+                break;
+
+        case FMT_PERSONALITY:
+                if (u == 0xffffffffu) {
+                        writer_put_str(&w, "0xffffffff");       /* the query: personality(0xffffffff) */
+                        break;
+                }
+                if (!writer_put_value_name(&w, (int64_t) (u & 0xff), persona_names, ELEMENTSOF(persona_names)))
+                        writer_put_hex(&w, u & 0xff);
+                if (u & ~0xffull) {
+                        writer_put_char(&w, '|');
+                        writer_put_flags(&w, u & ~0xffull, persona_flag_names, ELEMENTSOF(persona_flag_names), "0");
+                }
+                break;
+
+        case FMT_FILE_CLASS:
+                writer_put_flags(&w, u, file_class_names, ELEMENTSOF(file_class_names), "none");
+                break;
 
         case _FMT_MAX:
         default:

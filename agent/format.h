@@ -39,6 +39,9 @@ typedef enum ArgFmt {
         FMT_ACCEPT_FLAGS,    /* SOCK_NONBLOCK|SOCK_CLOEXEC, 0 -> "0" */
         FMT_DUP3_FLAGS,      /* O_CLOEXEC or 0 */
         FMT_OPENAT2_RESOLVE, /* hex */
+        FMT_FCNTL_CMD,       /* F_DUPFD, F_GETFD, ...; unknown -> decimal */
+        FMT_PERSONALITY,     /* PER_LINUX / PER_LINUX32 ... then |READ_IMPLIES_EXEC|ADDR_NO_RANDOMIZE|... */
+        FMT_FILE_CLASS,      /* TR_FC_* bits: "open|write|proc_mem" */
         _FMT_MAX,
 } ArgFmt;
 

@@ -6,6 +6,7 @@
  * global state; every write is bounded by the caller's buffer size.
  */
 
+#include <errno.h>
 #include <limits.h>
 #include <stdint.h>
 #include <string.h>
@@ -379,4 +380,58 @@ unsigned str_edit_distance(const char *a, const char *b, unsigned max) {
         }
 
         return row[lb];
+}
+
+/* Appends component c (len bytes) to the normalised path in buf (length *len_out), handling "."
+ * and "..". */
+static int path_push(char *buf, size_t n, size_t *o, const char *c, size_t len)
+{
+        if (len == 0 || (len == 1 && c[0] == '.'))
+                return 0;
+        if (len == 2 && c[0] == '.' && c[1] == '.') {
+                while (*o > 0 && buf[*o - 1] != '/')
+                        (*o)--;
+                if (*o > 1)
+                        (*o)--;         /* the '/' before the removed component, unless it is the root */
+                buf[*o] = 0;
+                return 0;
+        }
+        if (*o + (*o > 1 ? 1 : 0) + len + 1 > n)
+                return -ENAMETOOLONG;
+        if (*o > 1)
+                buf[(*o)++] = '/';
+        memcpy(buf + *o, c, len);
+        *o += len;
+        buf[*o] = 0;
+        return 0;
+}
+
+static int path_push_all(char *buf, size_t n, size_t *o, const char *p)
+{
+        while (*p) {
+                const char *e = strchr(p, '/');
+                size_t len = e ? (size_t) (e - p) : strlen(p);
+                int r = path_push(buf, n, o, p, len);
+
+                if (r < 0)
+                        return r;
+                p += len;
+                while (*p == '/')
+                        p++;
+        }
+        return 0;
+}
+
+int path_join_normalize(const char *dir, const char *path, char *buf, size_t n)
+{
+        size_t o = 1;
+        int r;
+
+        if (n < 2)
+                return -ENAMETOOLONG;
+        buf[0] = '/';
+        buf[1] = 0;
+        if ((r = path_push_all(buf, n, &o, dir ? dir : "")) < 0 || (r = path_push_all(buf, n, &o, path)) < 0)
+                return r;
+        return (int) o;
 }

@@ -36,6 +36,15 @@ size_t str_escape_terminal(const char *in, size_t len, char *out, size_t outsz);
  * the iterative two-pointer algorithm (no recursion). NULL pattern or s never match. */
 bool glob_match(const char *pattern, const char *s);
 
+/*
+ * Joins path to dir (unless path is absolute... which the kernel then resolves against the root the
+ * caller passes as dir: dir is always prepended) and normalises the result lexically: "//" and "."
+ * components go, ".." removes the previous component (never above "/"). A symlink among the
+ * components is not followed: the result is what the names say. Writes a NUL-terminated absolute
+ * path into buf. Returns its length, or -ENAMETOOLONG if it does not fit in n bytes.
+ */
+int path_join_normalize(const char *dir, const char *path, char *buf, size_t n);
+
 /* Levenshtein distance between a and b counted in bytes, bounded by max: returns max + 1 if the
  * distance is larger (for max == UINT_MAX, UINT_MAX). NULL is treated as "". Strings that still
  * exceed STR_EDIT_DISTANCE_LEN_MAX bytes after dropping their common prefix and suffix are not

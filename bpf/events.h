@@ -22,6 +22,16 @@
  *   TR_ARG_FDINFO  struct tr_fdinfo: what an fd argument refers to, read from the kernel's file
  *   TR_ARG_BYTES   raw bytes
  *
+ * Argument indexes (tr_arg.idx) of syscall events:
+ *
+ *   0..5    the syscall's arguments, each at its C type's width (see tr_sysdesc.width)
+ *   7       mprotect, pkey_mprotect: the range's protection before the call (TR_VMA_* bits)
+ *   8 + i   TR_ARG_FDINFO: what fd argument i refers to, read from the kernel's file
+ *   14      TR_ARG_FDINFO: what the returned fd refers to (TR_SYS_RET_FD)
+ *   15      TR_ARG_STR: the kernel's path of the returned fd's file (its dentry, mount by mount)
+ *   16 + i  TR_ARG_STR: the directory path argument i is resolved against, from the kernel (the
+ *           dirfd's file, the cwd, or the root for absolute paths); the agent joins them
+ *
  * Event type numbers: syscalls use the x86_64 syscall number; other events have fixed numbers from
  * 1000. Never renumber or reuse one.
  */
@@ -47,6 +57,7 @@
 #define TR_F_ARGS_TRUNC         (1u << 1)   /* the record ran out of room; later args are missing */
 #define TR_F_EXEC_MEMFD         (1u << 2)   /* exec: the binary is a memfd (internal shmem mount) */
 #define TR_F_ENTER_ONLY         (1u << 3)   /* emitted at syscall entry: no return value */
+#define TR_F_COMPAT             (1u << 4)   /* a 32-bit (ia32) syscall of a 64-bit kernel */
 
 struct tr_event_hdr {
         __u32 type;             /* event id */
@@ -107,7 +118,32 @@ enum {
         TR_FD_PIPE = 4,
         TR_FD_OTHER = 5,
         TR_FD_CLOSED = 6,       /* no such fd */
+        TR_FD_DIR = 7,
 };
+
+/*
+ * File classes: what the kernel's objects say a file is, computed in the kernel from the struct
+ * file (never from a path the process wrote), so no spelling, relative path, directory fd, symlink
+ * or hard link changes them. In-kernel predicates test them (TR_FIELD_FDCLASS, TR_FIELD_RETCLASS);
+ * tr_fdinfo.fclass carries them to the agent.
+ */
+#define TR_FC_OPEN              (1u << 0)       /* an open file is there */
+#define TR_FC_READ              (1u << 1)       /* f_mode has FMODE_READ */
+#define TR_FC_WRITE             (1u << 2)       /* f_mode has FMODE_WRITE */
+#define TR_FC_SOCKET            (1u << 3)
+#define TR_FC_INET              (1u << 4)       /* socket of family AF_INET or AF_INET6 */
+#define TR_FC_PEER              (1u << 5)       /* inet socket with a remote peer (connected or accepted) */
+#define TR_FC_ON_STDIO          (1u << 6)       /* the same file is also open on fd 0, 1 or 2 */
+#define TR_FC_REGULAR           (1u << 7)
+#define TR_FC_MEMFD             (1u << 8)       /* memfd_create(): "memfd:" on the internal shmem mount */
+#define TR_FC_TMPFS             (1u << 9)       /* on a tmpfs, ramfs or hugetlbfs superblock */
+#define TR_FC_SHM               (1u << 10)      /* on the superblock of the host's /dev/shm (tr_shmdev) */
+#define TR_FC_DELETED           (1u << 11)      /* no name left in any directory (i_nlink == 0) */
+#define TR_FC_PROC_MEM          (1u << 12)      /* a process's mem file in procfs (/proc/PID[/task/TID]/mem) */
+#define TR_FC_PRELOAD           (1u << 13)      /* the dynamic loader's preload list: etc/ld.so.preload under a
+                                                 * filesystem's or the process's root, or a watched inode */
+#define TR_FC_SHARED_WMAP       (1u << 14)      /* the file is mapped writable and shared somewhere */
+#define TR_FC_DIR               (1u << 15)
 
 struct tr_fdinfo {
         __u16 kind;             /* TR_FD_* */
@@ -116,11 +152,18 @@ struct tr_fdinfo {
         __u16 state;            /* socket: sk_state */
         __u16 lport;            /* socket: local port, host order */
         __u16 rport;            /* socket: peer port, host order; 0 = no peer */
-        __u32 pad;
+        __u32 fclass;           /* TR_FC_* */
         __u8 laddr[16];         /* socket: local address (4 bytes for AF_INET) */
         __u8 raddr[16];         /* socket: peer address */
+        __u64 ino;              /* inode number */
+        __u32 dev;              /* superblock s_dev (kernel encoding: major << 20 | minor) */
+        __u32 mode;             /* i_mode */
+        __u32 magic;            /* superblock s_magic (low 32 bits) */
+        __u32 proc_tgid;        /* TR_FC_PROC_MEM: host tgid of the process whose memory it is */
+        __u32 nlink;
+        __u32 stdio;            /* TR_FC_ON_STDIO: which of fds 0, 1, 2 hold the same file (bit n = fd n) */
 };
-_Static_assert(sizeof(struct tr_fdinfo) == 48, "tr_fdinfo layout");
+_Static_assert(sizeof(struct tr_fdinfo) == 80, "tr_fdinfo layout");
 
 /* TR_REC_CGROUP payload, after the header: the cgroup's own name and its parent's. */
 struct tr_cgroup_rec {
@@ -145,37 +188,69 @@ enum {
         TR_CAP_PROT_PREV = 8,   /* mprotect: the int, plus the target VMA's protection before the call */
 };
 
-/* mprotect's prev_prot argument: the VMA's vm_flags before the call, with this bit added when a
- * file backs the region (vm_flags itself never uses it). */
-#define TR_VMA_FILE_BACKED      (1ull << 62)
+/* mprotect's prev_prot argument: the vm_flags of every VMA in the range ORed, with these bits added
+ * (vm_flags itself never uses them). */
+#define TR_VMA_FILE_BACKED      (1ull << 62)    /* a file backs some VMA of the range */
+#define TR_VMA_WRITTEN          (1ull << 61)    /* some VMA of the range has private pages that were written
+                                                 * (an anon_vma: written since mapped, or copied on write) */
+#define TR_VMA_DUALMAP          (1ull << 60)    /* some VMA's file is also mapped writable and shared */
+#define TR_VMA_ANON             (1ull << 59)    /* some VMA of the range has no file */
+#define TR_VMA_MANY             (1ull << 58)    /* more VMAs than walked: the others were not looked at */
 
 /* tr_sysdesc.flags */
 #define TR_SYS_EMIT_AT_ENTER    (1u << 0)       /* the syscall may not return (not used yet) */
 #define TR_SYS_EXEC             (1u << 1)       /* execve/execveat: argv and envp from the new mm on success */
+#define TR_SYS_NEEDS_ENTER      (1u << 2)       /* capture at entry what is gone at exit (exec path, VMA state);
+                                                 * the others are captured at exit alone, arguments from pt_regs */
+#define TR_SYS_RET_FD           (1u << 3)       /* the return value is a new fd: send its info (14) and path (15) */
+#define TR_SYS_RET_FD_DUPFD     (1u << 4)       /* fcntl: the return value is an fd only for F_DUPFD* */
+
+/* tr_sysdesc.width: how the kernel reads each argument register */
+enum {
+        TR_W_64 = 0,            /* long, size_t, pointers: the whole register */
+        TR_W_S32 = 1,           /* int, pid_t, uid_t...: the low 32 bits, sign-extended */
+        TR_W_U32 = 2,           /* unsigned int, mode_t: the low 32 bits, zero-extended */
+};
+
+/* tr_sysdesc.pathbase[i]: path argument i is resolved by the kernel against... */
+#define TR_PB_NONE              0               /* not a path, or not resolved here */
+#define TR_PB_CWD               7               /* the cwd (no dirfd argument), or the root if absolute */
+/* 1..6: the dirfd in argument (value - 1), AT_FDCWD meaning the cwd */
 
 struct tr_sysdesc {
         __u8 arg[TR_MAX_ARGS];  /* TR_CAP_* */
+        __u8 width[TR_MAX_ARGS]; /* TR_W_* */
+        __u8 pathbase[TR_MAX_ARGS]; /* TR_PB_* */
         __u16 flags;            /* TR_SYS_* */
 };
+_Static_assert(sizeof(struct tr_sysdesc) == 20, "tr_sysdesc layout");
 
 /*
- * Per-event in-kernel predicates. An event passes when it has no terms, or when any one term holds
- * (terms are ORed: each enabled rule contributes the cases it cares about; a consumer that wants
- * every instance sets nterms = 0). Terms on TR_FIELD_RETVAL are decided at syscall exit.
+ * Per-event in-kernel predicates. An event passes when it has no terms, or when any one group of
+ * terms holds; a group is a run of terms each flagged TR_TERM_AND but the last, and holds when all
+ * its terms hold (each enabled rule contributes the cases it cares about; a consumer that wants
+ * every instance sets nterms = 0). Everything is decided at syscall exit, when the kernel's objects
+ * exist (the returned fd's file, the connected socket).
  */
 enum {
         TR_OP_MASK_EQ = 1,      /* (x & mask) == value */
         TR_OP_MASK_NE = 2,      /* (x & mask) != value */
         TR_OP_LE = 3,           /* (s64)x <= (s64)value */
         TR_OP_GE = 4,           /* (s64)x >= (s64)value */
+        TR_OP_EQ2 = 5,          /* x == value || x == mask */
+        TR_OP_BASENAME = 6,     /* the last component of string argument `field` is a name in tr_names */
 };
 #define TR_FIELD_RETVAL         6       /* term field: 0..5 are syscall arguments */
-#define TR_MAX_TERMS            4
+#define TR_FIELD_FDCLASS        8       /* 8 + i: TR_FC_* of the file at fd argument i */
+#define TR_FIELD_RETCLASS       14      /* TR_FC_* of the file at the returned fd */
+#define TR_MAX_TERMS            8
+#define TR_TERM_AND             1       /* tr_term.flags: this term and the next must both hold */
 
 struct tr_term {
         __u8 field;
         __u8 op;
-        __u16 pad;
+        __u8 flags;             /* TR_TERM_* */
+        __u8 pad;
         __u32 pad2;
         __u64 mask;
         __u64 value;
@@ -183,7 +258,6 @@ struct tr_term {
 
 /* tr_evcfg.flags */
 #define TR_EVCFG_ON             (1u << 0)       /* collect this event */
-#define TR_EVCFG_FDINFO_INET    (1u << 1)       /* dup*: only when the old fd is an inet socket with a peer */
 
 struct tr_evcfg {
         __u32 flags;
@@ -191,6 +265,9 @@ struct tr_evcfg {
         struct tr_term terms[TR_MAX_TERMS];
 };
 _Static_assert(sizeof(struct tr_evcfg) == 8 + 24 * TR_MAX_TERMS, "tr_evcfg layout");
+
+/* A name for TR_OP_BASENAME (tr_names key): NUL-padded. */
+#define TR_NAME_MAX             16
 
 /* Context filters (tr_settings.filter_flags); run in the kernel before anything is read. */
 #define TR_FILT_PID             (1u << 0)       /* only tgids in tr_f_pid */

@@ -1,9 +1,17 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * TRC-7 LD_PRELOAD: a program started with LD_PRELOAD or LD_AUDIT in its environment (and
- * LD_LIBRARY_PATH when configured: it is common in legitimate use), or /etc/ld.so.preload opened
- * for writing or renamed onto. Either makes every dynamically linked program load the attacker's
- * library.
+ * LD_LIBRARY_PATH when configured: it is common in legitimate use), or the dynamic loader's preload
+ * list /etc/ld.so.preload written or put in place. Either makes every dynamically linked program
+ * load the attacker's library.
+ *
+ * Writes are judged from the file the open returned: the kernel side classes it as the preload
+ * list (etc/ld.so.preload at the root of a filesystem or of the process, or one of its hard links),
+ * whatever path, directory fd or symlink reached it. Putting a file in place (rename, renameat2
+ * with RENAME_EXCHANGE on either side, link, linkat — O_TMPFILE + AT_EMPTY_PATH included —,
+ * symlink) leaves the kernel only when the last component of the target is ld.so.preload; the
+ * directory it is resolved against is read from the kernel (the dirfd's file, the cwd, the root)
+ * and joined here.
  *
  * The environment is read from the new image at exec, up to 8 KiB; a variable set past that is
  * not seen (the event is marked truncated).
@@ -13,6 +21,7 @@
 #include <string.h>
 
 #include "../engine.h"
+#include "../strutil.h"
 
 #define PRELOAD_FILE "/etc/ld.so.preload"
 
@@ -24,6 +33,23 @@ static bool ends_with_preload(const char *p)
         size_t l = strlen(p), k = strlen(PRELOAD_FILE);
 
         return l >= k && strcmp(p + l - k, PRELOAD_FILE) == 0;
+}
+
+/* The path argument `name`, resolved against the directory the kernel side read for it (argument
+ * 16 + its index), lexically normalised. False if absent. */
+static bool resolved_path(const Event *e, const char *name, char *buf, size_t n)
+{
+        char path[TR_PATH_MAX + 1], dir[TR_PATH_MAX + 1] = "";
+        const EventArg *a = event_arg(e, name), *base;
+
+        if (!a || !event_arg_str(e, name, path, sizeof(path)))
+                return false;
+        base = event_arg_idx(e, 16 + a->idx);
+        if (base)
+                (void) event_arg_str(e, base->def ? base->def->name : "", dir, sizeof(dir));
+        if (base && !*dir && base->len)
+                snprintf(dir, sizeof(dir), "%.*s", (int) base->len, (const char *) base->data);
+        return path_join_normalize(dir, path, buf, n) >= 0;
 }
 
 static bool match(const Event *e, const RuleOptions *o, Finding *f)
@@ -54,55 +80,85 @@ static bool match(const Event *e, const RuleOptions *o, Finding *f)
                 }
                 return false;
         }
-        if (strncmp(name, "rename", 6) == 0) {
-                if (!event_arg_str(e, "newpath", path, sizeof(path)) || !ends_with_preload(path))
+        if (strncmp(name, "rename", 6) == 0 || strncmp(name, "link", 4) == 0 || strncmp(name, "symlink", 7) == 0) {
+                const char *target = name[0] == 's' ? "linkpath" : "newpath";
+                const char *op = name[0] == 'r' ? "rename" : name[0] == 'l' ? "link" : "symlink";
+                int64_t flags = 0;
+
+                if (e->h.retval != 0)
                         return false;
+                if (!resolved_path(e, target, path, sizeof(path)) || !ends_with_preload(path)) {
+                        /* renameat2(RENAME_EXCHANGE): the preload list may be the other side */
+                        if (strcmp(name, "renameat2") != 0 || !event_arg_int(e, "flags", &flags) ||
+                            !(flags & RENAME_EXCHANGE) || !resolved_path(e, "oldpath", path, sizeof(path)) ||
+                            !ends_with_preload(path))
+                                return false;
+                        op = "exchange";
+                }
                 finding_add_str(f, "path", path);
-                finding_add_str(f, "operation", "rename");
-                snprintf(f->summary, sizeof(f->summary), "replaced %s by renaming a file onto it", PRELOAD_FILE);
+                finding_add_str(f, "operation", op);
+                snprintf(f->summary, sizeof(f->summary), "%s %s",
+                         op[0] == 'r' ? "replaced it by renaming a file onto" :
+                         op[0] == 'e' ? "swapped a file with" :
+                         op[0] == 'l' ? "made a hard link in its place:" : "made a symlink in its place:", path);
                 return true;
         }
         {
-                int64_t fl;
+                const EventArg *ri = event_arg(e, "ret_info");
+                struct tr_fdinfo fi;
+                char asked[TR_PATH_MAX + 1] = "";
 
-                if (!event_arg_str(e, "pathname", path, sizeof(path)) || !ends_with_preload(path))
+                if (e->h.retval < 0 || !ri || ri->len != sizeof(fi))
                         return false;
-                if (strcmp(name, "creat") == 0)
-                        fl = O_WRONLY;
-                else if (!event_arg_int(e, "flags", &fl))
+                memcpy(&fi, ri->data, sizeof(fi));
+                if ((fi.fclass & (TR_FC_PRELOAD | TR_FC_WRITE)) != (TR_FC_PRELOAD | TR_FC_WRITE))
                         return false;
-                if ((fl & O_ACCMODE) == O_RDONLY)
-                        return false;
+                if (!event_arg_str(e, "ret_path", path, sizeof(path)))
+                        snprintf(path, sizeof(path), "%s", PRELOAD_FILE);
+                (void) event_arg_str(e, "pathname", asked, sizeof(asked));
                 finding_add_str(f, "path", path);
                 finding_add_str(f, "operation", "open for write");
-                snprintf(f->summary, sizeof(f->summary), "opened %s for writing", PRELOAD_FILE);
+                if (*asked && strcmp(asked, path) != 0)
+                        finding_add_str(f, "requested_path", asked);
+                snprintf(f->summary, sizeof(f->summary), "opened %.300s (the preload list) for writing", path);
                 return true;
         }
 }
 
-#define WRITE_TERM(arg) { .field = (arg), .op = TR_OP_MASK_NE, .mask = O_ACCMODE, .value = O_RDONLY }
+#define WROTE_PRELOAD HAS(TR_FIELD_RETCLASS, TR_FC_WRITE | TR_FC_PRELOAD)
+/* succeeded, and the last component of argument i is a watched name (ld.so.preload) */
+#define PLACED(i) TERM_AND(TR_FIELD_RETVAL, TR_OP_MASK_EQ, ~0ull, 0), TERM(i, TR_OP_BASENAME, 0, 0)
+#define RENAME_EXCHANGE_ 2
 
 const Rule rule_trc7 = {
         .id = "TRC-7",
         .name = "LD_PRELOAD",
         .description = "A program was started with LD_PRELOAD or LD_AUDIT set, or /etc/ld.so.preload was "
-                       "written: a library injected into processes to hook them.",
+                       "written or put in place: a library injected into processes to hook them.",
         .severity = SEVERITY_MEDIUM,
         .mitre_tactic = "Persistence",
         .mitre_technique = "Hijack Execution Flow",
         .mitre_id = "T1574.006",
         .tags = { "linux", "container" },
-        .nneeds = 8,
+        .nneeds = 13,
         .needs = {
                 { .event = "sched_process_exec" },
-                { .event = "open", .nterms = 1, .terms = { WRITE_TERM(1) } },
-                { .event = "openat", .nterms = 1, .terms = { WRITE_TERM(2) } },
-                { .event = "openat2" },
-                { .event = "creat" },
-                { .event = "rename" },
-                { .event = "renameat" },
-                { .event = "renameat2" },
+                { .event = "open", .nterms = 1, .terms = { WROTE_PRELOAD } },
+                { .event = "openat", .nterms = 1, .terms = { WROTE_PRELOAD } },
+                { .event = "openat2", .nterms = 1, .terms = { WROTE_PRELOAD } },
+                { .event = "creat", .nterms = 1, .terms = { WROTE_PRELOAD } },
+                { .event = "open_by_handle_at", .nterms = 1, .terms = { WROTE_PRELOAD } },
+                { .event = "rename", .nterms = 2, .terms = { PLACED(1) } },
+                { .event = "renameat", .nterms = 2, .terms = { PLACED(3) } },
+                { .event = "renameat2", .nterms = 5,
+                  .terms = { PLACED(3), TERM_AND(TR_FIELD_RETVAL, TR_OP_MASK_EQ, ~0ull, 0),
+                             TERM_AND(4, TR_OP_MASK_NE, RENAME_EXCHANGE_, 0), TERM(1, TR_OP_BASENAME, 0, 0) } },
+                { .event = "link", .nterms = 2, .terms = { PLACED(1) } },
+                { .event = "linkat", .nterms = 2, .terms = { PLACED(3) } },
+                { .event = "symlink", .nterms = 2, .terms = { PLACED(1) } },
+                { .event = "symlinkat", .nterms = 2, .terms = { PLACED(2) } },
         },
+        .watch_names = { "ld.so.preload" },
         .needs_exec_env = true,
         .match = match,
 };

@@ -330,7 +330,12 @@ def trc3(t):
             continue
         target = info["child"] if who == "child" else "self"
         flags = {"rdwr": "O_RDWR", "wronly": "O_WRONLY", "openat2": "O_RDWR", "creat": "O_CREAT"}.get(how)
-        want = {"target_pid": target, "path": info["path"]}
+        # the path is the kernel's (the file's dentries): /proc/self is the pid, thread-self its task
+        kpath = info["path"].replace("/proc/thread-self/", f"/proc/{pid}/task/{pid}/") \
+                            .replace("/proc/self/", f"/proc/{pid}/")
+        want = {"target_pid": target, "path": kpath}
+        if kpath != info["path"]:
+            want["requested_path"] = info["path"]
         if flags:
             want["flags"] = Has(flags)      # the trigger also passes O_CLOEXEC; creat means O_CREAT|…
         expect(label, pid, "TRC-3", [want], events)

@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+/*
+ * The global functions every hook family shares. A global (not inlined) function is verified once
+ * per program that calls it, not once per call site, which keeps start-up (verification of every
+ * program) short; and its loops are checked once. Kernel pointers travel as integers (see
+ * file.bpf.h).
+ */
+#include "terms.bpf.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+__noinline int tr_ctx_fill(struct tr_event_hdr *h, __u32 type, __u64 cgid)
+{
+        if (!h)
+                return 0;
+        ctx_fill(h, type, cgid);
+        return 0;
+}
+
+__noinline int tr_cgroup_describe(struct scratch *sc, __u64 cgid)
+{
+        struct tr_settings *s = settings_get();
+
+        if (!sc || !s)
+                return 0;
+        cgroup_describe(s, (struct task_struct *)bpf_get_current_task(), cgid, sc->buf);
+        return 0;
+}
+
+/*
+ * argv-style: a user array of string pointers, NULL-terminated. A global (not inlined) function so
+ * that the verifier checks its 128-iteration loop once, not once per argument slot of the caller.
+ * Returns the new offset.
+ */
+__noinline int tr_put_strarr(struct scratch *sc, __u32 off, __u8 idx, __u64 uarr_addr, __u32 max_count)
+{
+        const char *const *uarr = (const char *const *)uarr_addr;
+        __u32 base;
+        __u64 used = 0;
+        __u8 type = TR_ARG_STRARR;
+        void *buf;
+
+        if (!sc)
+                return off;
+        buf = sc->buf;
+        if (arg_begin(buf, &off, TR_STRARR_MAX_BYTES) < 0) {
+                ((struct tr_event_hdr *)buf)->flags |= TR_F_ARGS_TRUNC;
+                return off;
+        }
+        base = off + sizeof(struct tr_arg);
+        for (int i = 0; i < TR_STRARR_MAX_COUNT; i++) {
+                const char *s = NULL;
+                __u64 room;
+                long n;
+
+                if (!uarr)
+                        break;
+                if (i >= max_count) {
+                        type |= TR_ARG_F_TRUNC;
+                        break;
+                }
+                if (bpf_probe_read_user(&s, sizeof(s), &uarr[i]) < 0 || !s)
+                        break;
+                if (used >= TR_STRARR_MAX_BYTES) {
+                        type |= TR_ARG_F_TRUNC;
+                        break;
+                }
+                room = TR_STRARR_MAX_BYTES - used;
+                asm volatile("" : "+r"(room));
+                if (room > TR_STRARR_MAX_BYTES || room == 0)
+                        break;
+                n = bpf_probe_read_user_str(slot(buf, base + used), room, s);
+                if (n <= 0)
+                        break;
+                used += (__u64) n;
+                if (n == room) {
+                        type |= TR_ARG_F_TRUNC;
+                        break;
+                }
+        }
+        arg_end(buf, &off, idx, type, used & (TR_STRARR_MAX_BYTES * 2 - 1));
+        return off;
+}
+
+__noinline __u32 tr_fd_class(__s64 fd, __u32 want)
+{
+        return file_class(fd_file(fd), want, NULL);
+}
+
+__noinline int tr_put_fdinfo(struct scratch *sc, __u32 off, __u8 idx, __s64 fd)
+{
+        struct tr_fdinfo fi;
+
+        if (!sc)
+                return off;
+        fdinfo_of(fd_file(fd), &fi);
+        put_fdinfo(sc->buf, &off, idx, &fi);
+        return off;
+}
+
+__noinline int tr_put_file_path(struct scratch *sc, __u32 off, __u8 idx, __u64 file)
+{
+        struct path fpath;
+
+        if (!sc || !file)
+                return off;
+        fpath = BPF_CORE_READ((struct file *)file, f_path);
+        put_path(sc->buf, &off, idx, &fpath);
+        return off;
+}
+
+__noinline int tr_put_base_dir(struct scratch *sc, __u32 off, __u8 idx, __s64 dirfd, __u32 absolute)
+{
+        struct task_struct *task = bpf_get_current_task_btf();
+        struct path dir;
+
+        if (!sc)
+                return off;
+        if (absolute)
+                dir = BPF_CORE_READ(task, fs, root);
+        else if (dirfd == AT_FDCWD)
+                dir = BPF_CORE_READ(task, fs, pwd);
+        else {
+                struct file *f = fd_file(dirfd);
+
+                if (!f)
+                        return off;     /* no such fd: the syscall failed, nothing to resolve */
+                dir = BPF_CORE_READ(f, f_path);
+        }
+        put_path(sc->buf, &off, idx, &dir);
+        return off;
+}
+
+/* Is the last component of the user string at addr a name in tr_names? */
+static __always_inline int basename_listed(__u64 addr)
+{
+        struct name_key k = {};
+        struct pathbuf *pb;
+        __u32 zero = 0;
+        long n;
+        int start = 0;
+
+        pb = bpf_map_lookup_elem(&tr_pathbuf, &zero);
+        if (!pb || !addr)
+                return 0;
+        n = bpf_probe_read_user_str(pb->buf, TR_PATH_MAX, (const void *)addr);
+        if (n <= 1)
+                return 0;
+        n -= 1;                 /* without the NUL */
+        /* the name is what follows the last '/' within the last TR_NAME_MAX bytes */
+        start = n > TR_NAME_MAX ? n - TR_NAME_MAX : 0;
+        for (int i = 0; i < TR_NAME_MAX; i++) {
+                long j = n - 1 - i;
+
+                if (j < 0)
+                        break;
+                if (pb->buf[j & (TR_PATH_MAX - 1)] == '/') {
+                        start = j + 1;
+                        break;
+                }
+                if (i == TR_NAME_MAX - 1)
+                        return 0;       /* longer than any listed name */
+        }
+        for (int i = 0; i < TR_NAME_MAX - 1; i++) {
+                long j = start + i;
+
+                if (j >= n)
+                        break;
+                k.name[i] = pb->buf[j & (TR_PATH_MAX - 1)];
+        }
+        return bpf_map_lookup_elem(&tr_names, &k) != NULL;
+}
+
+__noinline int tr_terms_pass(struct tr_evcfg *cfg, struct pending *p, __s64 ret, __u32 have_ret)
+{
+        __u32 n;
+        int group = 1;
+
+        if (!cfg || !p)
+                return 0;
+        n = cfg->nterms;
+        if (n == 0)
+                return 1;
+        for (int i = 0; i < TR_MAX_TERMS; i++) {
+                struct tr_term *t = &cfg->terms[i];
+                __u32 f = t->field;
+                int holds = 1;
+
+                if (i >= n)
+                        break;
+                if (group) {
+                        if (f < TR_MAX_ARGS && t->op == TR_OP_BASENAME)
+                                holds = !have_ret || basename_listed(p->args[f]);
+                        else if (f < TR_MAX_ARGS)
+                                holds = term_holds(t, p->args[f]);
+                        else if (!have_ret)
+                                holds = 1;
+                        else if (f == TR_FIELD_RETVAL)
+                                holds = term_holds(t, ret);
+                        else if (f >= TR_FIELD_FDCLASS && f < TR_FIELD_FDCLASS + TR_MAX_ARGS)
+                                holds = term_holds(t, tr_fd_class((__s64)p->args[(f - TR_FIELD_FDCLASS) & 7],
+                                                                  (__u32)(t->mask | t->value)));
+                        else if (f == TR_FIELD_RETCLASS)
+                                holds = ret >= 0 && term_holds(t, tr_fd_class(ret, (__u32)(t->mask | t->value)));
+                        else
+                                holds = 0;
+                        group = holds;
+                }
+                if (!(t->flags & TR_TERM_AND)) {
+                        if (group)
+                                return 1;
+                        group = 1;
+                }
+        }
+        return 0;
+}

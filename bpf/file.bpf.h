@@ -1,0 +1,400 @@
+/* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
+/*
+ * What a file is, from the kernel's objects: the current task's file for an fd, its class bits
+ * (TR_FC_*: open for write, a socket with a peer, a memfd, on /dev/shm, a process's mem file, the
+ * preload list...), the fd info sent to the agent, and the file's path walked dentry by dentry and
+ * mount by mount. Nothing here reads a path the process wrote: that is what makes the rules judge
+ * the object and not its spelling.
+ */
+#ifndef TRACEE_FILE_BPF_H
+#define TRACEE_FILE_BPF_H
+
+#include "record.bpf.h"
+
+/* The current task's open file for fd, or NULL. The table is reached through the task's BTF
+ * pointer (guarded loads); only the variable-index slot needs a probe read. fd is an int: the
+ * caller passes it at its C width (a register holding 1 << 32 | 0 is fd 0 to the kernel). */
+static __always_inline struct file *fd_file(__s64 fd)
+{
+        struct task_struct *task = bpf_get_current_task_btf();
+        struct fdtable *fdt = task->files->fdt;
+        struct file **arr;
+        struct file *f = NULL;
+
+        if (fd < 0 || !fdt || fd >= fdt->max_fds)
+                return NULL;
+        arr = fdt->fd;
+        bpf_probe_read_kernel(&f, sizeof(f), &arr[fd & 0xfffff]);
+        return f;
+}
+
+/* Is this file a memfd: on an internal (unmounted) shmem mount, named "memfd:…"? */
+static __always_inline int file_is_memfd(struct file *f)
+{
+        struct vfsmount *vm = BPF_CORE_READ(f, f_path.mnt);
+        struct mount *m = (struct mount *)((void *)vm - bpf_core_field_offset(struct mount, mnt));
+        unsigned long magic = BPF_CORE_READ(f, f_inode, i_sb, s_magic);
+        char name[8] = {};
+
+        if (magic != TMPFS_MAGIC && magic != HUGETLBFS_MAGIC)
+                return 0;
+        if (BPF_CORE_READ(m, mnt_ns) != MNT_NS_INTERNAL)
+                return 0;
+        bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(f, f_path.dentry, d_name.name));
+        return name[0] == 'm' && name[1] == 'e' && name[2] == 'm' && name[3] == 'f' && name[4] == 'd' &&
+               name[5] == ':';
+}
+
+/* Does the dentry's name equal lit (len bytes, len < 16)? */
+static __always_inline int dentry_named(struct dentry *d, const char *lit, __u32 len)
+{
+        char name[16] = {};
+
+        if (BPF_CORE_READ(d, d_name.len) != len)
+                return 0;
+        bpf_probe_read_kernel(name, sizeof(name), BPF_CORE_READ(d, d_name.name));
+        for (int i = 0; i < 15; i++) {
+                if (i >= len)
+                        break;
+                if (name[i] != lit[i])
+                        return 0;
+        }
+        return 1;
+}
+
+/*
+ * /proc/PID/mem or /proc/PID/task/TID/mem: a regular file named "mem" on a procfs superblock whose
+ * inode belongs to a process (proc_inode.pid). Returns the host tgid of that process, 0 if not.
+ */
+static __always_inline __u32 file_proc_mem_tgid(struct file *f, struct inode *inode)
+{
+        struct proc_inode *pi = (struct proc_inode *)((void *)inode -
+                                                      bpf_core_field_offset(struct proc_inode, vfs_inode));
+        struct pid *pid;
+        struct hlist_node *first;
+        struct task_struct *t;
+
+        if (!dentry_named(BPF_CORE_READ(f, f_path.dentry), "mem", 3))
+                return 0;
+        pid = BPF_CORE_READ(pi, pid);
+        if (!pid)
+                return 0;
+        /* the task of the pid: pid->tasks[PIDTYPE_PID].first is its task's pid_links[PIDTYPE_PID] */
+        first = BPF_CORE_READ(pid, tasks[PIDTYPE_PID].first);
+        if (!first)
+                return BPF_CORE_READ(pid, numbers[0].nr) ? BPF_CORE_READ(pid, numbers[0].nr) : 1;
+        t = (struct task_struct *)((void *)first - bpf_core_field_offset(struct task_struct, pid_links[PIDTYPE_PID]));
+        return BPF_CORE_READ(t, tgid);
+}
+
+/*
+ * The dynamic loader's preload list: a file named ld.so.preload in a directory named etc that sits
+ * at the root of its filesystem (the host's root, a container's overlay, a mounted image: whatever
+ * path or bind mount it was reached through) or at the opening process's root (a chroot); or an
+ * inode seen by that name before (its hard links). Seen by name, it is remembered as a watched inode.
+ */
+static __always_inline int file_is_preload(struct file *f, struct inode *inode)
+{
+        struct dentry *d = BPF_CORE_READ(f, f_path.dentry), *p, *gp;
+        struct watch_ino k = {};
+        __u8 one = 1;
+
+        k.ino = BPF_CORE_READ(inode, i_ino);
+        k.dev = BPF_CORE_READ(inode, i_sb, s_dev);
+        k.gen = BPF_CORE_READ(inode, i_generation);
+        if (dentry_named(d, "ld.so.preload", 13)) {
+                p = BPF_CORE_READ(d, d_parent);
+                gp = BPF_CORE_READ(p, d_parent);
+                if (dentry_named(p, "etc", 3) &&
+                    (gp == BPF_CORE_READ(gp, d_parent) ||
+                     gp == bpf_get_current_task_btf()->fs->root.dentry)) {
+                        bpf_map_update_elem(&tr_watchino, &k, &one, BPF_ANY);
+                        return 1;
+                }
+        }
+        return bpf_map_lookup_elem(&tr_watchino, &k) != NULL;
+}
+
+/*
+ * TR_FC_* bits of a file. want says which of the costlier bits the caller needs (a name check,
+ * a map lookup, the stdio scan); the cheap ones (open, read/write mode, type) are always set.
+ */
+static __always_inline __u32 file_class(struct file *f, __u32 want, struct tr_fdinfo *fi)
+{
+        struct inode *inode;
+        __u32 c = TR_FC_OPEN, fmode;
+        __u16 mode;
+
+        if (!f)
+                return 0;
+        fmode = BPF_CORE_READ(f, f_mode);
+        if (fmode & FMODE_READ)
+                c |= TR_FC_READ;
+        if (fmode & FMODE_WRITE)
+                c |= TR_FC_WRITE;
+        inode = BPF_CORE_READ(f, f_inode);
+        mode = BPF_CORE_READ(inode, i_mode);
+        switch (mode & S_IFMT) {
+        case S_IFSOCK: {
+                struct socket *sock;
+                struct sock *sk;
+                __u16 family;
+
+                c |= TR_FC_SOCKET;
+                if (!(want & (TR_FC_INET | TR_FC_PEER | TR_FC_ON_STDIO)) && !fi)
+                        break;
+                sock = BPF_CORE_READ(f, private_data);
+                sk = BPF_CORE_READ(sock, sk);
+                family = BPF_CORE_READ(sk, __sk_common.skc_family);
+                if (family == AF_INET || family == AF_INET6) {
+                        c |= TR_FC_INET;
+                        if (BPF_CORE_READ(sk, __sk_common.skc_dport))
+                                c |= TR_FC_PEER;
+                }
+                break;
+        }
+        case S_IFREG: {
+                struct super_block *sb;
+                unsigned long magic;
+                __u32 dev;
+
+                c |= TR_FC_REGULAR;
+                if (!(want & (TR_FC_MEMFD | TR_FC_TMPFS | TR_FC_SHM | TR_FC_DELETED | TR_FC_PROC_MEM |
+                              TR_FC_PRELOAD | TR_FC_SHARED_WMAP)) && !fi)
+                        break;
+                sb = BPF_CORE_READ(inode, i_sb);
+                magic = BPF_CORE_READ(sb, s_magic);
+                dev = BPF_CORE_READ(sb, s_dev);
+                if (magic == TMPFS_MAGIC || magic == RAMFS_MAGIC || magic == HUGETLBFS_MAGIC) {
+                        c |= TR_FC_TMPFS;
+                        if (file_is_memfd(f))
+                                c |= TR_FC_MEMFD;
+                        else if (bpf_map_lookup_elem(&tr_shmdev, &dev))
+                                c |= TR_FC_SHM;
+                }
+                if (BPF_CORE_READ(inode, __i_nlink) == 0)
+                        c |= TR_FC_DELETED;
+                if (BPF_CORE_READ(inode, i_mapping, i_mmap_writable.counter) > 0)
+                        c |= TR_FC_SHARED_WMAP;
+                if (magic == PROC_SUPER_MAGIC) {
+                        __u32 tgid = file_proc_mem_tgid(f, inode);
+
+                        if (tgid) {
+                                c |= TR_FC_PROC_MEM;
+                                if (fi)
+                                        fi->proc_tgid = tgid;
+                        }
+                } else if ((want & TR_FC_PRELOAD) && file_is_preload(f, inode))
+                        c |= TR_FC_PRELOAD;
+                break;
+        }
+        case S_IFDIR:
+                c |= TR_FC_DIR;
+                break;
+        }
+        if ((want & TR_FC_ON_STDIO) && (c & TR_FC_SOCKET)) {
+                for (int i = 0; i < 3; i++)
+                        if (fd_file(i) == f) {
+                                c |= TR_FC_ON_STDIO;
+                                if (fi)
+                                        fi->stdio |= 1u << i;
+                        }
+        }
+        return c;
+}
+
+/* Everything the agent is told about a file (TR_ARG_FDINFO); kind TR_FD_CLOSED when f is NULL. */
+static __always_inline void fdinfo_of(struct file *f, struct tr_fdinfo *fi)
+{
+        struct inode *inode;
+        __u16 mode;
+
+        __builtin_memset(fi, 0, sizeof(*fi));
+        if (!f) {
+                fi->kind = TR_FD_CLOSED;
+                return;
+        }
+        fi->fclass = file_class(f, TR_FC_ON_STDIO | TR_FC_PRELOAD | TR_FC_SHM, fi);
+        inode = BPF_CORE_READ(f, f_inode);
+        mode = BPF_CORE_READ(inode, i_mode);
+        fi->mode = mode;
+        fi->ino = BPF_CORE_READ(inode, i_ino);
+        fi->dev = BPF_CORE_READ(inode, i_sb, s_dev);
+        fi->magic = BPF_CORE_READ(inode, i_sb, s_magic);
+        fi->nlink = BPF_CORE_READ(inode, __i_nlink);
+        switch (mode & S_IFMT) {
+        case S_IFSOCK: {
+                struct socket *sock = BPF_CORE_READ(f, private_data);
+                struct sock *sk = BPF_CORE_READ(sock, sk);
+
+                fi->kind = TR_FD_SOCKET;
+                fi->sotype = BPF_CORE_READ(sock, type);
+                fi->family = BPF_CORE_READ(sk, __sk_common.skc_family);
+                fi->state = BPF_CORE_READ(sk, __sk_common.skc_state);
+                fi->lport = BPF_CORE_READ(sk, __sk_common.skc_num);
+                fi->rport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+                if (fi->family == AF_INET) {
+                        __u32 a = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
+                        __u32 b = BPF_CORE_READ(sk, __sk_common.skc_daddr);
+
+                        __builtin_memcpy(fi->laddr, &a, 4);
+                        __builtin_memcpy(fi->raddr, &b, 4);
+                } else if (fi->family == AF_INET6) {
+                        BPF_CORE_READ_INTO(&fi->laddr, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
+                        BPF_CORE_READ_INTO(&fi->raddr, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
+                }
+                break;
+        }
+        case S_IFREG:
+                fi->kind = (fi->fclass & TR_FC_MEMFD) ? TR_FD_MEMFD : TR_FD_FILE;
+                break;
+        case S_IFIFO:
+                fi->kind = TR_FD_PIPE;
+                break;
+        case S_IFDIR:
+                fi->kind = TR_FD_DIR;
+                break;
+        default:
+                fi->kind = TR_FD_OTHER;
+        }
+}
+
+static __always_inline void put_fdinfo(void *buf, __u32 *off, __u8 idx, struct tr_fdinfo *fi)
+{
+        if (arg_begin(buf, off, sizeof(*fi)) < 0) {
+                ((struct tr_event_hdr *)buf)->flags |= TR_F_ARGS_TRUNC;
+                return;
+        }
+        __builtin_memcpy(slot(buf, *off + sizeof(struct tr_arg)), fi, sizeof(*fi));
+        arg_end(buf, off, idx, TR_ARG_FDINFO, sizeof(*fi));
+}
+
+struct path_walk {
+        struct pathbuf *pb;
+        struct dentry *dentry, *parent, *mnt_root;
+        struct vfsmount *vfsmnt;
+        struct mount *mnt, *mnt_parent;
+        __u32 pos;
+        __u8 trunc;
+};
+
+/* One step of the walk, for bpf_loop: the verifier checks it once, not once per component. */
+static long path_step(__u64 i, void *data)
+{
+        struct path_walk *w = data;
+        struct dentry *dentry = w->dentry, *parent, *mnt_root;
+        struct vfsmount *vfsmnt = w->vfsmnt;
+        struct mount *mnt = w->mnt, *mnt_parent = w->mnt_parent;
+        struct qstr d_name;
+        __u32 len, pos;
+
+        /* locals only inside BPF_CORE_READ: it would record a relocation for w's own fields too */
+        parent = BPF_CORE_READ(dentry, d_parent);
+        mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
+        w->parent = parent;
+        w->mnt_root = mnt_root;
+        if (dentry == mnt_root || dentry == parent) {
+                if (dentry != mnt_root)
+                        return 1;       /* not reachable from a mount root: unlinked or internal */
+                if (mnt != mnt_parent) {
+                        w->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
+                        w->mnt = mnt_parent;
+                        w->mnt_parent = BPF_CORE_READ(mnt_parent, mnt_parent);
+                        w->vfsmnt = (struct vfsmount *)((void *)mnt_parent +
+                                                        bpf_core_field_offset(struct mount, mnt));
+                        return 0;
+                }
+                return 1;               /* the root */
+        }
+        d_name = BPF_CORE_READ(dentry, d_name);
+        len = d_name.len & (PATHBUF_HALF - 1);
+        pos = w->pos;
+        if (len + 1 > pos || pos >= PATHBUF_HALF) {
+                w->trunc = 1;
+                return 1;
+        }
+        pos -= len;
+        bpf_probe_read_kernel(&w->pb->buf[pos & (PATHBUF_HALF - 1)], len, d_name.name);
+        pos -= 1;
+        w->pb->buf[pos & (PATHBUF_HALF - 1)] = '/';
+        w->pos = pos;
+        w->dentry = parent;
+        if (i == PATH_DEPTH - 1)
+                w->trunc = 1;
+        return 0;
+}
+
+/*
+ * The absolute path of a struct path, walking dentries and crossing mounts. bpf_d_path() would do
+ * this, but the verifier only allows it in fentry/LSM programs, which these kernels refuse.
+ * A file with no name in any mount (a memfd, an anonymous inode) gives its dentry name alone, as
+ * "memfd:name". The path is appended as a TR_ARG_STR; TR_ARG_F_TRUNC if deeper than PATH_DEPTH.
+ */
+static __always_inline void put_path(void *buf, __u32 *off, __u8 idx, struct path *path)
+{
+        __u32 zero = 0;
+        struct path_walk w = {};
+        __u8 type = TR_ARG_STR;
+        __u32 len;
+        void *dst;
+
+        w.pb = bpf_map_lookup_elem(&tr_pathbuf, &zero);
+        if (!w.pb)
+                return;
+        if (arg_begin(buf, off, PATHBUF_HALF) < 0) {
+                ((struct tr_event_hdr *)buf)->flags |= TR_F_ARGS_TRUNC;
+                return;
+        }
+        w.pos = PATHBUF_HALF - 1;
+        {
+                struct vfsmount *vm = BPF_CORE_READ(path, mnt);
+                struct mount *m = (struct mount *)((void *)vm - bpf_core_field_offset(struct mount, mnt));
+
+                w.dentry = BPF_CORE_READ(path, dentry);
+                w.vfsmnt = vm;
+                w.mnt = m;
+                w.mnt_parent = BPF_CORE_READ(m, mnt_parent);
+        }
+        w.pb->buf[PATHBUF_HALF - 1] = 0;
+        bpf_loop(PATH_DEPTH, path_step, &w, 0);
+        if (w.trunc)
+                type |= TR_ARG_F_TRUNC;
+
+        dst = slot(buf, *off + sizeof(struct tr_arg));
+        if (w.pos == PATHBUF_HALF - 1) {
+                /* Nothing walked: a pseudo file (memfd:…) or the root itself. */
+                struct dentry *d = w.dentry;
+                struct qstr d_name = BPF_CORE_READ(d, d_name);
+                long n;
+
+                if (w.dentry == w.parent && w.dentry != w.mnt_root) {
+                        n = bpf_probe_read_kernel_str(dst, TR_PATH_MAX, d_name.name);
+                        len = n > 0 ? n - 1 : 0;
+                } else {
+                        *(char *)dst = '/';
+                        len = 1;
+                }
+        } else {
+                __u64 l = (PATHBUF_HALF - 1 - w.pos);
+
+                asm volatile("" : "+r"(l));
+                l &= (PATHBUF_HALF - 1);
+                bpf_probe_read_kernel(dst, l, &w.pb->buf[w.pos & (PATHBUF_HALF - 1)]);
+                len = l;
+        }
+        arg_end(buf, off, idx, type, len & (TR_PATH_MAX - 1));
+}
+
+/* Global functions (common.bpf.c). Kernel pointers are passed as integers: a global function's
+ * pointer arguments must point to memory of a known size, which a kernel object is not. */
+/* TR_FC_* of the current task's fd (0 if not open), computing the costlier bits in want. */
+__u32 tr_fd_class(__s64 fd, __u32 want);
+/* Appends the fd info of the current task's fd as argument idx; returns the new offset. */
+int tr_put_fdinfo(struct scratch *sc, __u32 off, __u8 idx, __s64 fd);
+/* Appends the kernel path of a file (a struct file *) as argument idx; returns the new offset. */
+int tr_put_file_path(struct scratch *sc, __u32 off, __u8 idx, __u64 file);
+/* Appends the directory a path argument is resolved against: the task's root if the path is
+ * absolute, else the cwd (dirfd AT_FDCWD) or the dirfd's file. Returns the new offset. */
+int tr_put_base_dir(struct scratch *sc, __u32 off, __u8 idx, __s64 dirfd, __u32 absolute);
+
+#endif

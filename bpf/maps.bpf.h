@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
+/*
+ * Every map of the kernel side, each with who writes it and who reads it. The maps are __weak so
+ * that the objects of every hook family (*.bpf.c) share one of each when bpftool links them.
+ */
+#ifndef TRACEE_MAPS_BPF_H
+#define TRACEE_MAPS_BPF_H
+
+#include "defs.bpf.h"
+
+/* Every record, for the agent. Sized by the agent before load (ringbuf_size). */
+struct {
+        __uint(type, BPF_MAP_TYPE_RINGBUF);
+        __uint(max_entries, 4 * 1024 * 1024);
+} tr_events SEC(".maps") __weak;
+
+/* Per-CPU counters, TR_STAT_*: written here, summed by the agent. */
+struct {
+        __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+        __uint(max_entries, TR_STAT_MAX);
+        __type(key, __u32);
+        __type(value, __u64);
+} tr_stats SEC(".maps") __weak;
+
+/* One entry: filters, wakeup batching, self tgid. Written by the agent at run time. */
+struct {
+        __uint(type, BPF_MAP_TYPE_ARRAY);
+        __uint(max_entries, 1);
+        __type(key, __u32);
+        __type(value, struct tr_settings);
+} tr_settings SEC(".maps") __weak;
+
+/* Per event id: on/off and predicates. Written by the agent whenever the wanted events change. */
+struct {
+        __uint(type, BPF_MAP_TYPE_ARRAY);
+        __uint(max_entries, TR_MAX_EVENT_ID);
+        __type(key, __u32);
+        __type(value, struct tr_evcfg);
+} tr_evcfg SEC(".maps") __weak;
+
+/* Per syscall number: how to capture each argument. Written once by the agent from its catalogue. */
+struct {
+        __uint(type, BPF_MAP_TYPE_ARRAY);
+        __uint(max_entries, TR_MAX_SYSCALL);
+        __type(key, __u32);
+        __type(value, struct tr_sysdesc);
+} tr_sysdesc SEC(".maps") __weak;
+
+struct pending {
+        __u64 args[TR_MAX_ARGS];
+        __u64 aux;              /* mprotect: the range's vm_flags before the call (TR_VMA_* added) */
+        __u32 nr;
+        __u32 live;             /* saved at entry, not yet consumed by the exit */
+};
+
+/*
+ * Per thread, in the task itself (task-local storage: no hashing, no locks, freed with the task, so
+ * bounded by the number of threads): the syscall saved between entry and exit (only for syscalls
+ * flagged TR_SYS_NEEDS_ENTER), and the cgroup this thread last checked with tr_cgseen, so that one
+ * of its events after the other skips that lookup.
+ */
+struct task_local {
+        struct pending p;
+        __u64 cg_checked;
+};
+struct {
+        __uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+        __uint(map_flags, BPF_F_NO_PREALLOC);
+        __type(key, int);
+        __type(value, struct task_local);
+} tr_task SEC(".maps") __weak;
+
+/* execve/execveat pathname saved at entry: on success the caller's memory is gone at exit. */
+struct {
+        __uint(type, BPF_MAP_TYPE_LRU_HASH);
+        __uint(max_entries, 256);
+        __type(key, __u64);
+        __type(value, char[TR_PATH_MAX]);
+} tr_execpath SEC(".maps") __weak;
+
+/* Records are built here, then copied out with bpf_ringbuf_output. Twice the record size so that a
+ * masked offset plus a bounded length is always inside the value. */
+struct scratch {
+        char buf[TR_SCRATCH_SIZE * 2];
+};
+struct {
+        __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+        __uint(max_entries, 1);
+        __type(key, __u32);
+        __type(value, struct scratch);
+} tr_scratch SEC(".maps") __weak;
+
+/* Path assembly: components are written backwards into the first half. Also the scratch for
+ * strings a predicate looks at before the record is built. */
+struct pathbuf {
+        char buf[PATHBUF_HALF * 2];
+};
+struct {
+        __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+        __uint(max_entries, 1);
+        __type(key, __u32);
+        __type(value, struct pathbuf);
+} tr_pathbuf SEC(".maps") __weak;
+
+/* Cgroups already described to the agent (TR_REC_CGROUP). */
+struct {
+        __uint(type, BPF_MAP_TYPE_LRU_HASH);
+        __uint(max_entries, 4096);
+        __type(key, __u64);
+        __type(value, __u8);
+} tr_cgseen SEC(".maps") __weak;
+
+/* Context filter sets (TR_FILT_*): presence means "listed". Written by the agent. */
+struct {
+        __uint(type, BPF_MAP_TYPE_HASH);
+        __uint(max_entries, 256);
+        __type(key, __u32);
+        __type(value, __u8);
+} tr_f_pid SEC(".maps") __weak;
+
+struct comm_key {
+        char comm[TR_COMM_LEN];
+};
+struct {
+        __uint(type, BPF_MAP_TYPE_HASH);
+        __uint(max_entries, 256);
+        __type(key, struct comm_key);
+        __type(value, __u8);
+} tr_f_comm SEC(".maps") __weak;
+
+struct {
+        __uint(type, BPF_MAP_TYPE_HASH);
+        __uint(max_entries, 256);
+        __type(key, __u32);
+        __type(value, __u8);
+} tr_f_uid SEC(".maps") __weak;
+
+struct {
+        __uint(type, BPF_MAP_TYPE_HASH);
+        __uint(max_entries, 256);
+        __type(key, __u32);
+        __type(value, __u8);
+} tr_f_mntns SEC(".maps") __weak;
+
+struct {
+        __uint(type, BPF_MAP_TYPE_HASH);
+        __uint(max_entries, 256);
+        __type(key, __u32);
+        __type(value, __u8);
+} tr_f_pidns SEC(".maps") __weak;
+
+/* Superblocks (s_dev) of the host's /dev/shm and /run/shm, for TR_FC_SHM. Written by the agent. */
+struct {
+        __uint(type, BPF_MAP_TYPE_HASH);
+        __uint(max_entries, 16);
+        __type(key, __u32);
+        __type(value, __u8);
+} tr_shmdev SEC(".maps") __weak;
+
+/* Inodes that are the preload list under another name (hard links), for TR_FC_PRELOAD: written by
+ * the agent (what /etc/ld.so.preload is at start) and here, whenever a file is seen by that name. */
+struct watch_ino {
+        __u64 ino;
+        __u32 dev;
+        __u32 gen;              /* i_generation: an inode number freed and reused is another file */
+};
+struct {
+        __uint(type, BPF_MAP_TYPE_LRU_HASH);
+        __uint(max_entries, 256);
+        __type(key, struct watch_ino);
+        __type(value, __u8);
+} tr_watchino SEC(".maps") __weak;
+
+/* Names for TR_OP_BASENAME predicates ("ld.so.preload"): NUL-padded keys. Written by the agent. */
+struct name_key {
+        char name[TR_NAME_MAX];
+};
+struct {
+        __uint(type, BPF_MAP_TYPE_HASH);
+        __uint(max_entries, 64);
+        __type(key, struct name_key);
+        __type(value, __u8);
+} tr_names SEC(".maps") __weak;
+
+#endif
