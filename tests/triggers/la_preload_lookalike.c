@@ -6,6 +6,8 @@
  * (MY_LD_PRELOAD=) and LD_PRELOAD set empty. stdout, first line: our pid.
  */
 #include <fcntl.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -20,6 +22,12 @@ int main(void)
 
         printf("%d\n", (int) getpid());
         fflush(stdout);
+        /* never the host's /etc: a mount namespace of our own with an empty tmpfs on /etc */
+        if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+            mount("tracee-test-etc", "/etc", "tmpfs", MS_NOSUID | MS_NODEV, "mode=755,size=1m") < 0) {
+                perror("private /etc");
+                return 1;
+        }
         fd = open("/etc/ld.so.preload", O_RDONLY | O_CLOEXEC);
         if (fd >= 0)
                 close(fd);

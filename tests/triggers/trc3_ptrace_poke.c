@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * TRC-3 trigger: ptrace POKETEXT or POKEDATA into a child. Forks a child that sleeps, attaches
- * (PTRACE_ATTACH, or PTRACE_SEIZE + PTRACE_INTERRUPT with "seize"), PEEKs a word of a global and
- * POKEs the same word back (nothing changes), then detaches and kills the child.
- * Usage: trc3_ptrace_poke text|data [attach|seize]
+ * TRC-3 trigger: ptrace writes into a child. Forks a child that sleeps, attaches (PTRACE_ATTACH,
+ * or PTRACE_SEIZE + PTRACE_INTERRUPT with "seize"), reads a word of a global (text, data) or its
+ * registers (user: one word of the user area; regs, fpregs, regset: all of them) and writes the
+ * same value back with PTRACE_POKETEXT/POKEDATA/POKEUSER/SETREGS/SETFPREGS/SETREGSET (nothing
+ * changes), then detaches and kills the child.
+ * Usage: trc3_ptrace_poke text|data|user|regs|fpregs|regset [attach|seize]
  * stdout: our pid, then "child PID".
  */
 #include <errno.h>
@@ -11,7 +13,11 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <elf.h>
+#include <stddef.h>
 #include <sys/ptrace.h>
+#include <sys/uio.h>
+#include <sys/user.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -25,11 +31,14 @@ int main(int argc, char **argv)
         long v;
         int st, rc = 0;
 
-        if (argc < 2 || (strcmp(argv[1], "text") && strcmp(argv[1], "data"))) {
-                fprintf(stderr, "usage: %s text|data [attach|seize]\n", argv[0]);
+        const char *mode = argc > 1 ? argv[1] : "";
+
+        if (strcmp(mode, "text") && strcmp(mode, "data") && strcmp(mode, "user") && strcmp(mode, "regs") &&
+            strcmp(mode, "fpregs") && strcmp(mode, "regset")) {
+                fprintf(stderr, "usage: %s text|data|user|regs|fpregs|regset [attach|seize]\n", argv[0]);
                 return 2;
         }
-        poke = strcmp(argv[1], "text") == 0 ? PTRACE_POKETEXT : PTRACE_POKEDATA;
+        poke = strcmp(mode, "text") == 0 ? PTRACE_POKETEXT : PTRACE_POKEDATA;
         printf("%d\n", (int) getpid());
         fflush(stdout);
 
@@ -59,6 +68,35 @@ int main(int argc, char **argv)
         if (waitpid(child, &st, 0) != child || !WIFSTOPPED(st)) {
                 fprintf(stderr, "child did not stop\n");
                 rc = 1;
+                goto out;
+        }
+        if (strcmp(mode, "user") == 0 || strcmp(mode, "regs") == 0 || strcmp(mode, "fpregs") == 0 ||
+            strcmp(mode, "regset") == 0) {
+                struct user_regs_struct regs;
+                struct user_fpregs_struct fp;
+                struct iovec iov = { .iov_base = &regs, .iov_len = sizeof(regs) };
+                long r;
+
+                errno = 0;
+                if (strcmp(mode, "user") == 0) {
+                        long off = offsetof(struct user, regs) + offsetof(struct user_regs_struct, r15);
+
+                        v = ptrace(PTRACE_PEEKUSER, child, (void *) off, NULL);
+                        r = errno ? -1 : ptrace(PTRACE_POKEUSER, child, (void *) off, (void *) v);
+                } else if (strcmp(mode, "regs") == 0)
+                        r = ptrace(PTRACE_GETREGS, child, NULL, &regs) < 0 ? -1 :
+                            ptrace(PTRACE_SETREGS, child, NULL, &regs);
+                else if (strcmp(mode, "fpregs") == 0)
+                        r = ptrace(PTRACE_GETFPREGS, child, NULL, &fp) < 0 ? -1 :
+                            ptrace(PTRACE_SETFPREGS, child, NULL, &fp);
+                else
+                        r = ptrace(PTRACE_GETREGSET, child, (void *) NT_PRSTATUS, &iov) < 0 ? -1 :
+                            ptrace(PTRACE_SETREGSET, child, (void *) NT_PRSTATUS, &iov);
+                if (r < 0) {
+                        perror(mode);
+                        rc = 1;
+                }
+                ptrace(PTRACE_DETACH, child, NULL, NULL);
                 goto out;
         }
         errno = 0;

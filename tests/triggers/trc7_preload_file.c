@@ -6,14 +6,14 @@
  *   creat      creat() of it, which truncates: refused (exit 3) unless it is absent or empty;
  *   rename     an empty file created as /etc/.ld.so.preload.tracee-test-PID, renamed onto it;
  *   renameat2  the same through the renameat2 syscall (flags 0).
- * Afterwards the machine is left as it was: a file that did not exist is removed; one that
- * existed is untouched by the opens (appending nothing changes no byte), and for renames it is kept
- * as a hard link beforehand and renamed back afterwards by a forked child (a different pid, so
- * that restoring is not counted as this process's behaviour), keeping its inode and bytes.
+ * It runs in a mount namespace of its own with an empty tmpfs on /etc, so the host's /etc is never
+ * touched; what it makes vanishes with the namespace.
  * Usage: trc7_preload_file open|openat2|creat|rename|renameat2
- * stdout: our pid, then "existed 0|1", then "restorer PID" when a child restored the file.
+ * stdout: our pid, then "existed 0" (the private /etc starts empty).
  */
 #include <errno.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -40,6 +40,12 @@ int main(int argc, char **argv)
                 return 2;
         }
         printf("%d\n", (int) getpid());
+        /* never the host's /etc: a mount namespace of our own with an empty tmpfs on /etc */
+        if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+            mount("tracee-test-etc", "/etc", "tmpfs", MS_NOSUID | MS_NODEV, "mode=755,size=1m") < 0) {
+                perror("private /etc");
+                return 1;
+        }
         if (lstat(PRELOAD, &st) == 0)
                 existed = true;
         else if (errno == ENOENT)
