@@ -707,6 +707,7 @@ static const FlagName file_class_names[] = {
         { TR_FC_PRELOAD,        "preload" },
         { TR_FC_SHARED_WMAP,    "shared_writable_mapping" },
         { TR_FC_DIR,            "directory" },
+        { TR_FC_PRELOAD_NEW,    "preload_new" },
 };
 
 static const char *const bpf_cmd_names[] = {

@@ -95,6 +95,15 @@ __noinline int tr_put_fdinfo(struct scratch *sc, __u32 off, __u8 idx, __s64 fd)
                 return off;
         fdinfo_of(fd_file(fd), &fi);
         put_fdinfo(sc->buf, &off, idx, &fi);
+        if (fi.fclass & TR_FC_PRELOAD_NEW) {
+                /* the agent is told once: from now on this inode is a preload list seen before */
+                struct watch_ino k = { .ino = fi.ino, .dev = fi.dev };
+                struct file *f = fd_file(fd);
+                __u8 one = 1;
+
+                k.gen = BPF_CORE_READ(f, f_inode, i_generation);
+                bpf_map_update_elem(&tr_watchino, &k, &one, BPF_ANY);
+        }
         return off;
 }
 
@@ -173,14 +182,21 @@ static __always_inline int basename_listed(__u64 addr)
 
 __noinline int tr_terms_pass(struct tr_evcfg *cfg, struct pending *p, __s64 ret, __u32 have_ret)
 {
-        __u32 n;
-        int group = 1;
+        __u32 n, retwant = 0, retcls = 0;
+        int group = 1, have_retcls = 0;
 
         if (!cfg || !p)
                 return 0;
         n = cfg->nterms;
         if (n == 0)
                 return 1;
+        /* the returned fd's class is computed once, with every bit any term asks for */
+        for (int i = 0; i < TR_MAX_TERMS; i++) {
+                if (i >= n)
+                        break;
+                if (cfg->terms[i].field == TR_FIELD_RETCLASS)
+                        retwant |= (__u32)(cfg->terms[i].mask | cfg->terms[i].value);
+        }
         for (int i = 0; i < TR_MAX_TERMS; i++) {
                 struct tr_term *t = &cfg->terms[i];
                 __u32 f = t->field;
@@ -200,8 +216,13 @@ __noinline int tr_terms_pass(struct tr_evcfg *cfg, struct pending *p, __s64 ret,
                         else if (f >= TR_FIELD_FDCLASS && f < TR_FIELD_FDCLASS + TR_MAX_ARGS)
                                 holds = term_holds(t, tr_fd_class((__s64)p->args[(f - TR_FIELD_FDCLASS) & 7],
                                                                   (__u32)(t->mask | t->value)));
-                        else if (f == TR_FIELD_RETCLASS)
-                                holds = ret >= 0 && term_holds(t, tr_fd_class(ret, (__u32)(t->mask | t->value)));
+                        else if (f == TR_FIELD_RETCLASS) {
+                                if (!have_retcls && ret >= 0) {
+                                        retcls = tr_fd_class(ret, retwant);
+                                        have_retcls = 1;
+                                }
+                                holds = ret >= 0 && term_holds(t, retcls);
+                        }
                         else
                                 holds = 0;
                         group = holds;

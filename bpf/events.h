@@ -144,6 +144,8 @@ enum {
                                                  * filesystem's or the process's root, or a watched inode */
 #define TR_FC_SHARED_WMAP       (1u << 14)      /* the file is mapped writable and shared somewhere */
 #define TR_FC_DIR               (1u << 15)
+#define TR_FC_PRELOAD_NEW       (1u << 16)      /* TR_FC_PRELOAD, and this inode was never seen as it before
+                                                 * (tr_watchino): a preload list that was put in place */
 
 struct tr_fdinfo {
         __u16 kind;             /* TR_FD_* */

@@ -90,26 +90,35 @@ static __always_inline __u32 file_proc_mem_tgid(struct file *f, struct inode *in
 /*
  * The dynamic loader's preload list: a file named ld.so.preload in a directory named etc that sits
  * at the root of its filesystem (the host's root, a container's overlay, a mounted image: whatever
- * path or bind mount it was reached through) or at the opening process's root (a chroot); or an
- * inode seen by that name before (its hard links). Seen by name, it is remembered as a watched inode.
+ * path or bind mount it was reached through) or at the opening process's root (a chroot); etc may
+ * itself be a mount (its dentry is then the root of that mount, named by its mountpoint). Or an
+ * inode seen by that name before (a hard link). Returns 2 when it is seen by name and its inode
+ * was never sent to the agent as the preload list (however it got there: rename, link, io_uring, a
+ * symlinked directory), 1 when it is a preload list seen before, 0 when it is not one. Looking
+ * changes nothing: tr_put_fdinfo() remembers the inode once it has been sent.
  */
 static __always_inline int file_is_preload(struct file *f, struct inode *inode)
 {
         struct dentry *d = BPF_CORE_READ(f, f_path.dentry), *p, *gp;
         struct watch_ino k = {};
-        __u8 one = 1;
 
         k.ino = BPF_CORE_READ(inode, i_ino);
         k.dev = BPF_CORE_READ(inode, i_sb, s_dev);
         k.gen = BPF_CORE_READ(inode, i_generation);
         if (dentry_named(d, "ld.so.preload", 13)) {
                 p = BPF_CORE_READ(d, d_parent);
+                if (p == BPF_CORE_READ(p, d_parent)) {
+                        /* etc is a mount of its own: its name is its mountpoint's */
+                        struct vfsmount *vm = BPF_CORE_READ(f, f_path.mnt);
+                        struct mount *m = (struct mount *)((void *)vm - bpf_core_field_offset(struct mount, mnt));
+
+                        p = BPF_CORE_READ(m, mnt_mountpoint);
+                }
                 gp = BPF_CORE_READ(p, d_parent);
                 if (dentry_named(p, "etc", 3) &&
                     (gp == BPF_CORE_READ(gp, d_parent) ||
                      gp == bpf_get_current_task_btf()->fs->root.dentry)) {
-                        bpf_map_update_elem(&tr_watchino, &k, &one, BPF_ANY);
-                        return 1;
+                        return bpf_map_lookup_elem(&tr_watchino, &k) ? 1 : 2;
                 }
         }
         return bpf_map_lookup_elem(&tr_watchino, &k) != NULL;
@@ -160,7 +169,7 @@ static __always_inline __u32 file_class(struct file *f, __u32 want, struct tr_fd
 
                 c |= TR_FC_REGULAR;
                 if (!(want & (TR_FC_MEMFD | TR_FC_TMPFS | TR_FC_SHM | TR_FC_DELETED | TR_FC_PROC_MEM |
-                              TR_FC_PRELOAD | TR_FC_SHARED_WMAP)) && !fi)
+                              TR_FC_PRELOAD | TR_FC_PRELOAD_NEW | TR_FC_SHARED_WMAP)) && !fi)
                         break;
                 sb = BPF_CORE_READ(inode, i_sb);
                 magic = BPF_CORE_READ(sb, s_magic);
@@ -184,8 +193,12 @@ static __always_inline __u32 file_class(struct file *f, __u32 want, struct tr_fd
                                 if (fi)
                                         fi->proc_tgid = tgid;
                         }
-                } else if ((want & TR_FC_PRELOAD) && file_is_preload(f, inode))
-                        c |= TR_FC_PRELOAD;
+                } else if (want & (TR_FC_PRELOAD | TR_FC_PRELOAD_NEW)) {
+                        int pl = file_is_preload(f, inode);
+
+                        if (pl)
+                                c |= TR_FC_PRELOAD | (pl == 2 ? TR_FC_PRELOAD_NEW : 0);
+                }
                 break;
         }
         case S_IFDIR:

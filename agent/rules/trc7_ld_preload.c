@@ -87,6 +87,8 @@ static bool match(const Event *e, const RuleOptions *o, Finding *f)
 
                 if (e->h.retval != 0)
                         return false;
+                if (strcmp(name, "renameat2") == 0 && event_arg_int(e, "flags", &flags) && (flags & RENAME_EXCHANGE))
+                        op = "exchange";
                 if (!resolved_path(e, target, path, sizeof(path)) || !ends_with_preload(path)) {
                         /* renameat2(RENAME_EXCHANGE): the preload list may be the other side */
                         if (strcmp(name, "renameat2") != 0 || !event_arg_int(e, "flags", &flags) ||
@@ -111,11 +113,22 @@ static bool match(const Event *e, const RuleOptions *o, Finding *f)
                 if (e->h.retval < 0 || !ri || ri->len != sizeof(fi))
                         return false;
                 memcpy(&fi, ri->data, sizeof(fi));
-                if ((fi.fclass & (TR_FC_PRELOAD | TR_FC_WRITE)) != (TR_FC_PRELOAD | TR_FC_WRITE))
-                        return false;
                 if (!event_arg_str(e, "ret_path", path, sizeof(path)))
                         snprintf(path, sizeof(path), "%s", PRELOAD_FILE);
                 (void) event_arg_str(e, "pathname", asked, sizeof(asked));
+                if ((fi.fclass & (TR_FC_PRELOAD_NEW | TR_FC_WRITE)) == TR_FC_PRELOAD_NEW) {
+                        /* read by its name for the first time: however it was put there, it is in
+                         * effect for every program started from now on (the reader is the first) */
+                        finding_add_str(f, "path", path);
+                        finding_add_str(f, "operation", "in effect");
+                        finding_add_int(f, "inode", (int64_t) fi.ino);
+                        snprintf(f->summary, sizeof(f->summary),
+                                 "read a preload list never seen before, %.300s (inode %llu): every program "
+                                 "started from now on loads what it names", path, (unsigned long long) fi.ino);
+                        return true;
+                }
+                if ((fi.fclass & (TR_FC_PRELOAD | TR_FC_WRITE)) != (TR_FC_PRELOAD | TR_FC_WRITE))
+                        return false;
                 finding_add_str(f, "path", path);
                 finding_add_str(f, "operation", "open for write");
                 if (*asked && strcmp(asked, path) != 0)
@@ -125,7 +138,9 @@ static bool match(const Event *e, const RuleOptions *o, Finding *f)
         }
 }
 
-#define WROTE_PRELOAD HAS(TR_FIELD_RETCLASS, TR_FC_WRITE | TR_FC_PRELOAD)
+/* written, or read for the first time by its name (a list put in place some way not seen) */
+#define WROTE_PRELOAD HAS(TR_FIELD_RETCLASS, TR_FC_WRITE | TR_FC_PRELOAD),                      \
+        TERM(TR_FIELD_RETCLASS, TR_OP_MASK_EQ, TR_FC_WRITE | TR_FC_PRELOAD_NEW, TR_FC_PRELOAD_NEW)
 /* succeeded, and the last component of argument i is a watched name (ld.so.preload) */
 #define PLACED(i) TERM_AND(TR_FIELD_RETVAL, TR_OP_MASK_EQ, ~0ull, 0), TERM(i, TR_OP_BASENAME, 0, 0)
 #define RENAME_EXCHANGE_ 2
@@ -143,11 +158,11 @@ const Rule rule_trc7 = {
         .nneeds = 13,
         .needs = {
                 { .event = "sched_process_exec" },
-                { .event = "open", .nterms = 1, .terms = { WROTE_PRELOAD } },
-                { .event = "openat", .nterms = 1, .terms = { WROTE_PRELOAD } },
-                { .event = "openat2", .nterms = 1, .terms = { WROTE_PRELOAD } },
-                { .event = "creat", .nterms = 1, .terms = { WROTE_PRELOAD } },
-                { .event = "open_by_handle_at", .nterms = 1, .terms = { WROTE_PRELOAD } },
+                { .event = "open", .nterms = 2, .terms = { WROTE_PRELOAD } },
+                { .event = "openat", .nterms = 2, .terms = { WROTE_PRELOAD } },
+                { .event = "openat2", .nterms = 2, .terms = { WROTE_PRELOAD } },
+                { .event = "creat", .nterms = 2, .terms = { WROTE_PRELOAD } },
+                { .event = "open_by_handle_at", .nterms = 2, .terms = { WROTE_PRELOAD } },
                 { .event = "rename", .nterms = 2, .terms = { PLACED(1) } },
                 { .event = "renameat", .nterms = 2, .terms = { PLACED(3) } },
                 { .event = "renameat2", .nterms = 5,
