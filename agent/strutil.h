@@ -36,6 +36,19 @@ size_t str_escape_terminal(const char *in, size_t len, char *out, size_t outsz);
  * the iterative two-pointer algorithm (no recursion). NULL pattern or s never match. */
 bool glob_match(const char *pattern, const char *s);
 
+/* Longest pattern path_glob_match() accepts, in bytes; a longer one never matches. */
+#define PATH_GLOB_MAX 255U
+
+/* Glob match on a path, component by component (executable paths in exceptions): '*' matches any run
+ * of characters except '/', and '**' (two or more '*' in a row) any run including '/'. A '**' that
+ * stands between two slashes may also match nothing together with the slash that follows it, so
+ * "/opt/<**>/java" (written without the angle brackets) matches "/opt/java" as well as
+ * "/opt/a/b/java". '?' matches one character and a bracket expression one character of its set,
+ * never '/'; '\' escapes the next character; an unterminated '[' is literal. Runs in
+ * O(strlen(pattern) * strlen(s)) time over a set of pattern positions: no recursion, no allocation.
+ * A pattern longer than PATH_GLOB_MAX bytes and NULL never match. */
+bool path_glob_match(const char *pattern, const char *s);
+
 /* Levenshtein distance between a and b counted in bytes, bounded by max: returns max + 1 if the
  * distance is larger (for max == UINT_MAX, UINT_MAX). NULL is treated as "". Strings that still
  * exceed STR_EDIT_DISTANCE_LEN_MAX bytes after dropping their common prefix and suffix are not
