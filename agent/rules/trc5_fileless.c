@@ -6,7 +6,8 @@
  *
  * runc re-executes itself from a memfd when it starts a container: a default exception, keyed on the
  * program that made the exec (runc's binary in a trusted mount namespace), not on the memfd's name,
- * which the caller of memfd_create() chooses.
+ * which the caller of memfd_create() chooses; and only for a memfd executed as root: any user can
+ * run runc (rootless containers) and have it execute a program of theirs, from a memfd too.
  */
 #include <stdio.h>
 #include <string.h>
@@ -48,9 +49,9 @@ const Rule rule_trc5 = {
         .needs = { { .event = "sched_process_exec" } },
         .match = match,
         .default_exceptions = {
-                "exec_by=/usr/bin/runc",
-                "exec_by=/usr/sbin/runc",
-                "exec_by=/usr/local/bin/runc",
-                "exec_by=/usr/local/sbin/runc",
+                "exe=memfd:** exec_by=/usr/bin/runc uid=0",
+                "exe=memfd:** exec_by=/usr/sbin/runc uid=0",
+                "exe=memfd:** exec_by=/usr/local/bin/runc uid=0",
+                "exe=memfd:** exec_by=/usr/local/sbin/runc uid=0",
         },
 };

@@ -7,7 +7,7 @@ programs, findings matched by pid, counters read with DescribeRule() on a privat
     as nobody is suppressed, as root it is reported, and a copy of it elsewhere run as nobody too;
   - exec_by= names the program that made the exec: TRC-5's memfd exec by trc5_memfd is suppressed
     by exec_by=<trc5_memfd>, trc5_shm's exec is not;
-  - TRC-5's default exceptions (exec_by runc): the agent runs in a private mount namespace where
+  - TRC-5's default exceptions (a memfd exec'd by runc as root): the agent runs in a private mount namespace where
     /usr/local/bin is a tmpfs holding a stand-in "runc" (a copy of trc5_memfd), so that namespace
     is the agent's own, a trusted one; the stand-in run there (nsenter) is not reported, and the
     default's own counter says so. The same stand-in under the same path in another mount
@@ -162,8 +162,8 @@ def part_defaults(tmp, conf, bus):
         defaults = [x.get("exception") for x in d.get("defaultExceptions", [])]
         c.check("DescribeRule TRC-5: the four default exceptions, on",
                 d.get("defaultExceptionsEnabled") is True and defaults ==
-                ["exec_by=/usr/bin/runc", "exec_by=/usr/sbin/runc", "exec_by=/usr/local/bin/runc",
-                 "exec_by=/usr/local/sbin/runc"], json.dumps(d)[:600])
+                [f"exe=memfd:** exec_by={d}/runc uid=0" for d in ("/usr/bin", "/usr/sbin", "/usr/local/bin",
+                                                                  "/usr/local/sbin")], json.dumps(d)[:600])
 
         # the stand-in in the agent's own mount namespace (trusted): a default exception
         pid, rc, err = run_pid(["nsenter", f"--target={agent_pid}", "--mount", "--", STANDIN])
@@ -173,8 +173,8 @@ def part_defaults(tmp, conf, bus):
                 pid is not None and not findings_for(a, pid, "TRC-5", 0), "")
         d = describe(bus, "TRC-5")
         per = {x.get("exception"): x.get("suppressed") for x in d.get("defaultExceptions", [])}
-        c.check("DescribeRule TRC-5: suppressedByDefaults and exec_by=/usr/local/bin/runc counted",
-                d.get("suppressedByDefaults", 0) >= 1 and per.get("exec_by=/usr/local/bin/runc", 0) >= 1 and
+        c.check("DescribeRule TRC-5: suppressedByDefaults and the /usr/local/bin/runc default counted",
+                d.get("suppressedByDefaults", 0) >= 1 and per.get("exe=memfd:** exec_by=/usr/local/bin/runc uid=0", 0) >= 1 and
                 d.get("suppressed", 0) >= d.get("suppressedByDefaults", 0), json.dumps(d)[:800])
 
         # the same path in a mount namespace of the caller's own: not trusted, reported
@@ -225,7 +225,7 @@ def part_list(tmp):
             "default exception: event=sched_process_exec exec_by=/usr/lib/systemd/systemd parent=init" in out and
             "default exception: event=sched_process_exec exec_by=/usr/sbin/inetd parent_uid=0" in out, out)
     c.check("--list: TRC-5's defaults marked off, its combined exception written back",
-            "default exception (off): exec_by=/usr/bin/runc" in out and
+            "default exception (off): exe=memfd:** exec_by=/usr/bin/runc uid=0" in out and
             "exception: exe=/opt/my\\ app/** uid=1000" in out, out)
     c.check("--list: the comm warning names the file and line",
             f"{exc}:5: [rule TRC-2] exception_comm=gdb: comm is chosen by the process itself" in p.stderr, p.stderr)

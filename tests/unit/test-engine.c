@@ -682,10 +682,19 @@ static void test_trc5(void)
                 enr.exec_by = runcs[i];
                 enr.exec_by_flags = PATH_F_TRUSTED_NS;
                 build_exec("memfd:runc_cloned:/proc/self/exe (deleted)", TR_F_EXEC_MEMFD, plain_env);
+                rb.h.uid = 0;
                 EXPECT_NONE(dispatch_rb("memfd:runc_cloned:/proc/self/exe (deleted)", NULL));
                 /* whatever the memfd's name */
                 build_exec("memfd:payload (deleted)", TR_F_EXEC_MEMFD, plain_env);
+                rb.h.uid = 0;
                 EXPECT_NONE(dispatch_rb("memfd:payload (deleted)", NULL));
+                /* but not as another user: runc runs rootless containers too, a user's program */
+                build_exec("memfd:runc_cloned:/proc/self/exe (deleted)", TR_F_EXEC_MEMFD, plain_env);
+                EXPECT_ONE(dispatch_rb("memfd:runc_cloned:/proc/self/exe (deleted)", NULL), "TRC-5");
+                /* and not a file in /dev/shm, even executed by root's runc */
+                build_exec("/dev/shm/x", 0, plain_env);
+                rb.h.uid = 0;
+                EXPECT_ONE(dispatch_rb("/dev/shm/x", NULL), "TRC-5");
         }
         if (s5) {
                 CHECK_INT(s5->suppressed_by_defaults - supp0, 8);
@@ -695,29 +704,35 @@ static void test_trc5(void)
          * (a bind mount in a namespace of the caller's own), no exec_by at all */
         enr.exec_by = "/usr/bin/runc2";
         build_exec("memfd:runc_cloned:/proc/self/exe (deleted)", TR_F_EXEC_MEMFD, plain_env);
-        EXPECT_ONE(dispatch_rb(NULL, NULL), "TRC-5");
+        rb.h.uid = 0;
+        EXPECT_ONE(dispatch_rb("memfd:runc_cloned:/proc/self/exe (deleted)", NULL), "TRC-5");
         enr.exec_by = "/tmp/usr/bin/runc";
         build_exec("memfd:x", TR_F_EXEC_MEMFD, plain_env);
-        EXPECT_ONE(dispatch_rb(NULL, NULL), "TRC-5");
+        rb.h.uid = 0;
+        EXPECT_ONE(dispatch_rb("memfd:x", NULL), "TRC-5");
         enr.exec_by = "/usr/bin/runc";
         enr.exec_by_flags = PATH_F_TRUSTED_NS | PATH_F_TRUNCATED;
         build_exec("memfd:x", TR_F_EXEC_MEMFD, plain_env);
-        EXPECT_ONE(dispatch_rb(NULL, NULL), "TRC-5");
+        rb.h.uid = 0;
+        EXPECT_ONE(dispatch_rb("memfd:x", NULL), "TRC-5");
         enr.exec_by_flags = 0;
         build_exec("memfd:x", TR_F_EXEC_MEMFD, plain_env);
-        EXPECT_ONE(dispatch_rb(NULL, NULL), "TRC-5");
+        rb.h.uid = 0;
+        EXPECT_ONE(dispatch_rb("memfd:x", NULL), "TRC-5");
         enr.exec_by = "";
         enr.exec_by_flags = PATH_F_TRUSTED_NS;
         build_exec("memfd:x", TR_F_EXEC_MEMFD, plain_env);
-        EXPECT_ONE(dispatch_rb(NULL, NULL), "TRC-5");
+        rb.h.uid = 0;
+        EXPECT_ONE(dispatch_rb("memfd:x", NULL), "TRC-5");
         /* defaults off: runc's exec is a finding again */
         if (s5) {
                 s5->defaults_enabled = false;
                 enr.exec_by = "/usr/bin/runc";
                 build_exec("memfd:runc_cloned:/proc/self/exe (deleted)", TR_F_EXEC_MEMFD, plain_env);
-                EXPECT_ONE(dispatch_rb(NULL, NULL), "TRC-5");
+                rb.h.uid = 0;
+                EXPECT_ONE(dispatch_rb("memfd:runc_cloned:/proc/self/exe (deleted)", NULL), "TRC-5");
                 s5->defaults_enabled = true;
-                EXPECT_NONE(dispatch_rb(NULL, NULL));
+                EXPECT_NONE(dispatch_rb("memfd:runc_cloned:/proc/self/exe (deleted)", NULL));
                 CHECK_INT(s5->suppressed_by_defaults - supp0, 9);
         }
         ENR_NONE();

@@ -344,14 +344,25 @@ static void test_defaults(void)
         ev.proc_flags = PROC_F_FORK_SEEN;
         CHECK(!any_default("TRC-1"));
 
-        /* TRC-5: runc, trusted, whole */
+        /* TRC-5: a memfd executed by runc (trusted, whole), as root */
         event(TR_EV_SCHED_PROCESS_EXEC, "memfd:runc_cloned:/proc/self/exe (deleted)", 0, "/usr/sbin/runc", T);
+        ev.h.uid = 0;
         CHECK(any_default("TRC-5"));
+        ev.h.uid = 1000;                                /* rootless runc runs a user's programs */
+        CHECK(!any_default("TRC-5"));
+        ev.h.uid = 0;
         ev.exec_by_flags = T | PATH_F_TRUNCATED;
         CHECK(!any_default("TRC-5"));
         ev.exec_by_flags = 0;
         CHECK(!any_default("TRC-5"));
+        event(TR_EV_SCHED_PROCESS_EXEC, "/dev/shm/x", 0, "/usr/sbin/runc", T);
+        ev.h.uid = 0;
+        CHECK(!any_default("TRC-5"));                   /* not a memfd */
+        event(TR_EV_SCHED_PROCESS_EXEC, "/tmp/memfd:x", 0, "/usr/sbin/runc", T);
+        ev.h.uid = 0;
+        CHECK(!any_default("TRC-5"));
         event(TR_EV_SCHED_PROCESS_EXEC, "memfd:runc", 0, "/home/u/runc", T);
+        ev.h.uid = 0;
         CHECK(!any_default("TRC-5"));
         /* rules without defaults */
         CHECK(!any_default("TRC-2") && !any_default("TRC-3") && !any_default("TRC-7"));
