@@ -159,6 +159,10 @@ int exception_parse(const char *text, Exception *ret, char *err, size_t errsz)
                 while (*p && !is_blank(*p)) {
                         size_t k = p[0] == '\\' && p[1] ? 2 : 1;
 
+                        if (p[0] == '\\' && !p[1])
+                                return fail(err, errsz, "a backslash at the end escapes nothing (write \\\\ for "
+                                            "a backslash)");
+
                         if (n + k >= sizeof(word))
                                 return fail(err, errsz, "a condition is longer than %zu bytes", sizeof(word) - 1);
                         memcpy(word + n, p, k);

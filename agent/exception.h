@@ -30,7 +30,7 @@
 #include "decode.h"
 
 #define EXCEPTION_PATH_MAX      256     /* a glob, with its NUL */
-#define EXCEPTION_TEXT_MAX      640     /* an exception as text, with its NUL */
+#define EXCEPTION_TEXT_MAX      1024    /* an exception as text, with its NUL: room for every field at its longest */
 
 typedef enum ExceptionCond {
         EXC_EXE         = 1 << 0,

@@ -121,6 +121,12 @@ static void test_syntax(void)
         CHECK_PARSE_ERROR("comm=0123456789abcdef", "expected a process name of at most 15 bytes");
         CHECK_PARSE_ERROR("event=execv", "event=execv: no such event");
         CHECK_PARSE_ERROR("exe=/a uid=1 bogus", "unknown condition 'bogus'");
+        /* a lone backslash at the end would escape the blank that separates it from what follows
+         * once written back (found by fuzz_config) */
+        CHECK_PARSE_ERROR("exec_by=/usr/bin/x exe=/opt/my\\", "a backslash at the end escapes nothing");
+        CHECK_PARSE_ERROR("comm=x\\", "a backslash at the end escapes nothing");
+        CHECK_INT(parse("exe=/opt/my\\\\ uid=1"), 0);     /* an escaped one is fine */
+        CHECK_STREQ(x.exe, "/opt/my\\\\");
         CHECK_INT(parse("comm=0123456789abcde"), 0);    /* 15 bytes: fits */
         {
                 char big[EXCEPTION_TEXT_MAX + 64];
