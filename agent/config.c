@@ -268,15 +268,15 @@ static void add_combined(Parser *p, const char *section, const char *id, const c
         }
         if ((ex.conds & EXC_COMM) && !(ex.conds & (EXC_EXE | EXC_EXEC_BY)))
                 comm_warning(p, section, "exception", v);
-        if ((ex.conds & EXC_EVENT) && rule) {
-                const EventDef *d = catalog_by_id(ex.event);
+        for (unsigned k = 0; rule && (ex.conds & EXC_EVENT) && k < ex.n_events; k++) {
+                const EventDef *d = catalog_by_id(ex.events[k]);
                 bool watched = false;
 
                 for (unsigned i = 0; i < rule->nneeds; i++)
                         watched = watched || (d && strcmp(rule->needs[i].event, d->name) == 0);
                 if (!watched)
-                        diag_add(p->diag, false, "%s:%u: [%s] exception=%s never applies: rule %s does not watch "
-                                 "that event", p->name, p->line, section, v, rule->id);
+                        diag_add(p->diag, false, "%s:%u: [%s] exception=%s: rule %s does not watch %s, so that "
+                                 "part never applies", p->name, p->line, section, v, rule->id, d ? d->name : "?");
         }
         x->combined[x->n_combined++] = ex;
 }

@@ -128,13 +128,24 @@ static int parse_word(char *word, Exception *x, char *err, size_t errsz)
                 if (!unescape(v, x->container, sizeof(x->container)))
                         return fail(err, errsz, "container=%.70s: expected a container ID of at most 64 bytes", v);
                 break;
-        case EXC_EVENT:
-                d = catalog_by_name(v);
-                if (!d)
-                        return fail(err, errsz, "event=%.60s: no such event (tracee trace --list-events lists them)",
-                                    v);
-                x->event = d->id;
+        case EXC_EVENT: {
+                char whole[EXCEPTION_TEXT_MAX];
+
+                snprintf(whole, sizeof(whole), "%s", v);
+                for (char *name = v, *next; name; name = next) {
+                        next = strchr(name, ',');
+                        if (next)
+                                *next++ = 0;
+                        d = *name ? catalog_by_name(name) : NULL;
+                        if (!d)
+                                return fail(err, errsz, "event=%.60s: no event named '%.40s' (tracee trace "
+                                            "--list-events lists them)", whole, name);
+                        if (x->n_events >= EXCEPTION_EVENTS_MAX)
+                                return fail(err, errsz, "event= names more than %d events", EXCEPTION_EVENTS_MAX);
+                        x->events[x->n_events++] = (uint16_t) d->id;
+                }
                 break;
+        }
         }
         x->conds |= cond;
         return 0;
@@ -193,8 +204,14 @@ bool exception_matches(const Exception *x, const Event *ev)
 {
         if (!x->conds)
                 return false;
-        if ((x->conds & EXC_EVENT) && ev->h.type != x->event)
-                return false;
+        if (x->conds & EXC_EVENT) {
+                bool any = false;
+
+                for (unsigned i = 0; i < x->n_events; i++)
+                        any = any || ev->h.type == x->events[i];
+                if (!any)
+                        return false;
+        }
         if ((x->conds & EXC_EXE) && !exception_path_matches(x->exe, ev->exe, ev->exe_flags, false))
                 return false;
         if ((x->conds & EXC_EXEC_BY) && !exception_path_matches(x->exec_by, ev->exec_by, ev->exec_by_flags, true))
@@ -220,7 +237,9 @@ bool exception_equal(const Exception *a, const Exception *b)
         uint32_t c = a->conds;
 
         return a->conds == b->conds && (!(c & EXC_UID) || a->uid == b->uid) &&
-               (!(c & EXC_PARENT_UID) || a->parent_uid == b->parent_uid) && (!(c & EXC_EVENT) || a->event == b->event) &&
+               (!(c & EXC_PARENT_UID) || a->parent_uid == b->parent_uid) &&
+               (!(c & EXC_EVENT) || (a->n_events == b->n_events &&
+                                     memcmp(a->events, b->events, a->n_events * sizeof(a->events[0])) == 0)) &&
                (!(c & EXC_EXE) || strcmp(a->exe, b->exe) == 0) &&
                (!(c & EXC_EXEC_BY) || strcmp(a->exec_by, b->exec_by) == 0) &&
                (!(c & EXC_COMM) || strcmp(a->comm, b->comm) == 0) &&
@@ -281,8 +300,12 @@ char *exception_to_string(const Exception *x, char *buf, size_t n)
                         put(buf, n, &o, x->container, true);
                         break;
                 case EXC_EVENT:
-                        d = catalog_by_id(x->event);
-                        put(buf, n, &o, d ? d->name : "?", false);
+                        for (unsigned k = 0; k < x->n_events; k++) {
+                                d = catalog_by_id(x->events[k]);
+                                if (k > 0)
+                                        put(buf, n, &o, ",", false);
+                                put(buf, n, &o, d ? d->name : "?", false);
+                        }
                         break;
                 }
         }

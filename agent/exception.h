@@ -13,7 +13,8 @@
  *   comm=NAME        the process's name (at most 15 bytes): the process chooses it
  *   uid=N            the process's user ID
  *   container=ID     the container ID
- *   event=NAME       the event the rule matched (e.g. sched_process_exec)
+ *   event=NAME,...   the event the rule matched is one of these (e.g. sched_process_exec, or
+ *                    dup,dup2,dup3), at most EXCEPTION_EVENTS_MAX
  *
  * Each name at most once. A blank or a backslash inside a value is written with a backslash before
  * it ("exe=/opt/my\ app/bin/java"); in a glob, a backslash before any other character makes it literal.
@@ -30,6 +31,7 @@
 #include "decode.h"
 
 #define EXCEPTION_PATH_MAX      256     /* a glob, with its NUL */
+#define EXCEPTION_EVENTS_MAX    8       /* names in one event= */
 #define EXCEPTION_TEXT_MAX      1024    /* an exception as text, with its NUL: room for every field at its longest */
 
 typedef enum ExceptionCond {
@@ -47,7 +49,8 @@ typedef struct Exception {
         uint32_t conds;                 /* ExceptionCond bits: which fields below are set */
         uint32_t uid;
         uint32_t parent_uid;
-        uint32_t event;                 /* event id */
+        uint16_t events[EXCEPTION_EVENTS_MAX];  /* event ids, n_events of them */
+        uint16_t n_events;
         char exe[EXCEPTION_PATH_MAX];
         char exec_by[EXCEPTION_PATH_MAX];
         char comm[16];

@@ -73,7 +73,11 @@ static void test_syntax(void)
         CHECK_INT(x.parent_uid, 0);
         CHECK_STREQ(x.comm, "gdb");
         CHECK_STREQ(x.container, "c0ffee");
-        CHECK_INT(x.event, TR_EV_SCHED_PROCESS_EXEC);
+        CHECK(x.n_events == 1 && x.events[0] == TR_EV_SCHED_PROCESS_EXEC);
+        /* event= takes a list: any one of them */
+        CHECK_INT(parse("event=dup,dup2,dup3,sched_process_exec"), 0);
+        CHECK(x.n_events == 4 && x.events[1] == 33 && x.events[3] == TR_EV_SCHED_PROCESS_EXEC);
+        CHECK_INT(parse("event=dup,dup,dup,dup,dup,dup,dup,dup"), 0);  /* 8: the bound */
         CHECK_INT(parse("uid=0"), 0);
         CHECK_INT(parse("uid=4294967294"), 0);
         CHECK_INT(x.uid, 4294967294u);
@@ -92,6 +96,7 @@ static void test_syntax(void)
                          "event=dup2 exe=/x/\\ y exec_by=/usr/bin/r\\*nc parent=init parent_uid=0 comm=Web\\ Content "
                          "uid=7 container=c0");
         CHECK_ROUND_TRIP("comm=a\\\\b", "comm=a\\\\b");
+        CHECK_ROUND_TRIP("uid=0 event=dup3,connect", "event=dup3,connect uid=0");
         {
                 Exception a = {}, b = {};
 
@@ -119,7 +124,11 @@ static void test_syntax(void)
         CHECK_PARSE_ERROR("parent_uid=root", "parent_uid=root: expected a numeric user ID");
         CHECK_PARSE_ERROR("parent=1", "parent=1: expected parent=init");
         CHECK_PARSE_ERROR("comm=0123456789abcdef", "expected a process name of at most 15 bytes");
-        CHECK_PARSE_ERROR("event=execv", "event=execv: no such event");
+        CHECK_PARSE_ERROR("event=execv", "event=execv: no event named 'execv'");
+        CHECK_PARSE_ERROR("event=dup,nope", "event=dup,nope: no event named 'nope'");
+        CHECK_PARSE_ERROR("event=dup,", "event=dup,: no event named ''");
+        CHECK_PARSE_ERROR("event=,dup", "no event named");
+        CHECK_PARSE_ERROR("event=dup,dup,dup,dup,dup,dup,dup,dup,dup", "event= names more than 8 events");
         CHECK_PARSE_ERROR("exe=/a uid=1 bogus", "unknown condition 'bogus'");
         /* a lone backslash at the end would escape the blank that separates it from what follows
          * once written back (found by fuzz_config) */
@@ -198,6 +207,8 @@ static void test_match(void)
         CHECK(!holds("uid=0"));
         CHECK(holds("event=ptrace"));
         CHECK(!holds("event=sched_process_exec"));
+        CHECK(holds("event=dup2,ptrace"));
+        CHECK(!holds("event=dup2,dup3"));
         CHECK(!holds("container=c0ffee"));
         ev.container_id = "c0ffee";
         CHECK(holds("container=c0ffee"));
