@@ -36,6 +36,12 @@ size_t str_escape_terminal(const char *in, size_t len, char *out, size_t outsz);
  * the iterative two-pointer algorithm (no recursion). NULL pattern or s never match. */
 bool glob_match(const char *pattern, const char *s);
 
+/* Levenshtein distance between a and b counted in bytes, bounded by max: returns max + 1 if the
+ * distance is larger (for max == UINT_MAX, UINT_MAX). NULL is treated as "". Strings that still
+ * exceed STR_EDIT_DISTANCE_LEN_MAX bytes after dropping their common prefix and suffix are not
+ * compared and yield max + 1 unless the answer is known from their lengths alone. */
+unsigned str_edit_distance(const char *a, const char *b, unsigned max);
+
 /* Longest pattern path_glob_match() accepts, in bytes; a longer one never matches. */
 #define PATH_GLOB_MAX 255U
 
@@ -48,9 +54,3 @@ bool glob_match(const char *pattern, const char *s);
  * O(strlen(pattern) * strlen(s)) time over a set of pattern positions: no recursion, no allocation.
  * A pattern longer than PATH_GLOB_MAX bytes and NULL never match. */
 bool path_glob_match(const char *pattern, const char *s);
-
-/* Levenshtein distance between a and b counted in bytes, bounded by max: returns max + 1 if the
- * distance is larger (for max == UINT_MAX, UINT_MAX). NULL is treated as "". Strings that still
- * exceed STR_EDIT_DISTANCE_LEN_MAX bytes after dropping their common prefix and suffix are not
- * compared and yield max + 1 unless the answer is known from their lengths alone. */
-unsigned str_edit_distance(const char *a, const char *b, unsigned max);
