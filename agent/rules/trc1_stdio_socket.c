@@ -6,13 +6,6 @@
  *
  * Stateless: the kernel side reads what the old fd is at the dup itself, and only sends dups of
  * inet sockets with a peer onto fd 0-2 (the TR_EVCFG_FDINFO_INET flag and the fd predicates).
- *
- * Default exceptions, for a program started with a connection on its standard input and output by
- * design, at its exec only (a dup or connect made later by the same process still fires): services
- * that systemd (PID 1, not a user's `systemd --user`, whose children have another parent) starts
- * with Accept=yes or StandardInput=socket, exec'd by systemd itself or by systemd-executor
- * (systemd 255 and later), and servers started by inetd-style super-servers running as root (any
- * user can run inetd or tcpd, but then the server's process was forked by that user).
  */
 #include <stdio.h>
 #include <string.h>
@@ -97,6 +90,14 @@ const Rule rule_trc1 = {
                   .terms = { { .field = 0, .op = TR_OP_LE, .value = 2 } } },
         },
         .match = match,
+        /*
+         * Programs started with a connection on their standard input and output by design, at their
+         * exec only (a dup or connect the same process makes later is still reported): services that
+         * systemd (PID 1, not a user's `systemd --user`, whose children have another parent) starts
+         * with Accept=yes or StandardInput=socket, exec'd by systemd itself or by systemd-executor
+         * (systemd 255 and later), and servers started by inetd-style super-servers running as root
+         * (any user can run inetd or tcpd, but then that user forked the server's process).
+         */
         .default_exceptions = {
                 "event=sched_process_exec exec_by=/usr/lib/systemd/systemd parent=init",
                 "event=sched_process_exec exec_by=/lib/systemd/systemd parent=init",
