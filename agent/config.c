@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "catalog.h"
 #include "config.h"
 #include "log.h"
 
@@ -23,6 +24,7 @@ typedef struct Parser {
         /* source: a FILE or a string */
         FILE *f;
         const char *s;
+        bool rules_only;                /* an exceptions file: [rule] sections only */
 } Parser;
 
 static void diag_add(ConfigDiag *d, bool error, const char *fmt, ...)
@@ -139,6 +141,7 @@ static RuleConfig *rule_section(Parser *p, const char *id)
         memset(&c->rule[c->n_rule], 0, sizeof(RuleConfig));
         strcpy(c->rule[c->n_rule].id, id);
         c->rule[c->n_rule].enabled = -1;
+        c->rule[c->n_rule].default_exceptions = -1;
         return &c->rule[c->n_rule++];
 }
 
@@ -240,6 +243,44 @@ static void add_list(Parser *p, const char *section, const char *k, const char *
         (*n)++;
 }
 
+static void comm_warning(Parser *p, const char *section, const char *k, const char *v)
+{
+        diag_add(p->diag, false, "%s:%u: [%s] %s=%s: comm is chosen by the process itself (prctl(PR_SET_NAME)); "
+                 "any process can take this name", p->name, p->line, section, k, v);
+}
+
+/* `exception = COND...`: every condition at once. */
+static void add_combined(Parser *p, const char *section, const char *id, const char *v, RuleException *x)
+{
+        const Rule *rule = rule_by_id(id);
+        char err[256];
+        Exception ex;
+
+        if (x->n_combined >= EXCEPTIONS_COMBINED_MAX) {
+                diag_add(p->diag, true, "%s:%u: [%s] too many exception entries (at most %d)", p->name, p->line,
+                         section, EXCEPTIONS_COMBINED_MAX);
+                return;
+        }
+        if (exception_parse(v, &ex, err, sizeof(err)) < 0) {
+                diag_add(p->diag, true, "%s:%u: [%s] exception=%s is invalid: %s", p->name, p->line, section, v,
+                         err);
+                return;
+        }
+        if ((ex.conds & EXC_COMM) && !(ex.conds & (EXC_EXE | EXC_EXEC_BY)))
+                comm_warning(p, section, "exception", v);
+        for (unsigned k = 0; rule && (ex.conds & EXC_EVENT) && k < ex.n_events; k++) {
+                const EventDef *d = catalog_by_id(ex.events[k]);
+                bool watched = false;
+
+                for (unsigned i = 0; i < rule->nneeds; i++)
+                        watched = watched || (d && strcmp(rule->needs[i].event, d->name) == 0);
+                if (!watched)
+                        diag_add(p->diag, false, "%s:%u: [%s] exception=%s: rule %s does not watch %s, so that "
+                                 "part never applies", p->name, p->line, section, v, rule->id, d ? d->name : "?");
+        }
+        x->combined[x->n_combined++] = ex;
+}
+
 static int handle_rule(Parser *p, const char *section, const char *id, const char *k, const char *v)
 {
         RuleConfig *r = rule_section(p, id);
@@ -252,11 +293,22 @@ static int handle_rule(Parser *p, const char *section, const char *id, const cha
                         bad_value(p, section, k, v, "yes or no");
                 else
                         r->enabled = b;
-        } else if (strcmp(k, "exception_exe") == 0)
+        } else if (strcmp(k, "default_exceptions") == 0) {
+                if (!parse_boolean(v, &b))
+                        bad_value(p, section, k, v, "yes or no");
+                else
+                        r->default_exceptions = b;
+        } else if (strcmp(k, "exception") == 0)
+                add_combined(p, section, id, v, &r->exc);
+        else if (strcmp(k, "exception_exe") == 0)
                 add_list(p, section, k, v, r->exc.exe_glob, sizeof(r->exc.exe_glob[0]), &r->exc.n_exe);
-        else if (strcmp(k, "exception_comm") == 0)
+        else if (strcmp(k, "exception_comm") == 0) {
+                unsigned n = r->exc.n_comm;
+
                 add_list(p, section, k, v, (char (*)[256]) r->exc.comm, sizeof(r->exc.comm[0]), &r->exc.n_comm);
-        else if (strcmp(k, "exception_container") == 0)
+                if (r->exc.n_comm > n)
+                        comm_warning(p, section, k, v);
+        } else if (strcmp(k, "exception_container") == 0)
                 add_list(p, section, k, v, (char (*)[256]) r->exc.container, sizeof(r->exc.container[0]),
                          &r->exc.n_container);
         else if (strcmp(k, "exception_uid") == 0) {
@@ -343,6 +395,11 @@ static int handler(void *user, const char *section, const char *k, const char *v
 
         if (!k) /* a new section, with INI_CALL_HANDLER_ON_NEW_SECTION */
                 return 1;
+        if (p->rules_only && !(strncmp(section, "rule ", 5) == 0 && section[5])) {
+                diag_add(p->diag, false, "%s:%u: only [rule] sections are read from an exceptions file, ignoring "
+                         "'%s' in [%s]", p->name, p->line, k, section);
+                return 1;
+        }
         if (strcmp(section, "agent") == 0)
                 return handle_agent(p, k, v);
         if (strcmp(section, "output") == 0)
@@ -417,9 +474,9 @@ static int parse(Parser *p)
         return p->diag->n_errors ? -EINVAL : 0;
 }
 
-int config_parse_file(const char *path, Config *c, ConfigDiag *diag)
+static int parse_path(const char *path, Config *c, ConfigDiag *diag, bool rules_only)
 {
-        Parser p = { .name = path, .c = c, .diag = diag };
+        Parser p = { .name = path, .c = c, .diag = diag, .rules_only = rules_only };
         int r;
 
         p.f = fopen(path, "re");
@@ -432,6 +489,16 @@ int config_parse_file(const char *path, Config *c, ConfigDiag *diag)
         return r;
 }
 
+int config_parse_file(const char *path, Config *c, ConfigDiag *diag)
+{
+        return parse_path(path, c, diag, false);
+}
+
+int config_parse_exceptions_file(const char *path, Config *c, ConfigDiag *diag)
+{
+        return parse_path(path, c, diag, true);
+}
+
 int config_parse_string(const char *name, const char *text, Config *c, ConfigDiag *diag)
 {
         Parser p = { .name = name, .c = c, .diag = diag, .s = text };
@@ -442,8 +509,13 @@ int config_parse_string(const char *name, const char *text, Config *c, ConfigDia
 int config_apply_rules(const Config *c, Engine *e, ConfigDiag *diag)
 {
         RuleOptions ro = { .ld_library_path = c->ld_library_path };
+        static const RuleException none;
+        size_t n;
+        RuleState *all = engine_rules(e, &n);
         int r = 0;
 
+        for (size_t i = 0; i < n; i++)
+                rule_state_set_exceptions(&all[i], &none, true);
         for (unsigned i = 0; i < c->n_rule; i++) {
                 RuleState *s = engine_rule(e, c->rule[i].id);
 
@@ -455,41 +527,10 @@ int config_apply_rules(const Config *c, Engine *e, ConfigDiag *diag)
                         r = -EINVAL;
                         continue;
                 }
-                s->exc = c->rule[i].exc;
+                rule_state_set_exceptions(s, &c->rule[i].exc, c->rule[i].default_exceptions != 0);
                 if (c->rule[i].enabled >= 0)
                         (void) engine_set_enabled(e, s->rule->id, c->rule[i].enabled);
         }
         engine_set_options(e, &ro);
-        return r;
-}
-
-int exceptions_load(const char *path, Engine *e)
-{
-        Config *c = calloc(1, sizeof(Config));
-        ConfigDiag *d = calloc(1, sizeof(ConfigDiag));
-        int r;
-
-        if (!c || !d) {
-                free(c);
-                free(d);
-                return log_error_errno(ENOMEM, "out of memory");
-        }
-        config_defaults(c);
-        r = config_parse_file(path, c, d);
-        if (r == -ENOENT || (r < 0 && r != -EINVAL)) {
-                log_error_errno(r, "cannot read exceptions file %s: %m", path);
-                goto out;
-        }
-        if (r == 0)
-                r = config_apply_rules(c, e, d);
-        for (unsigned i = 0; i < d->n_warnings && i < CONFIG_MAX_DIAG; i++)
-                log_warning("%s", d->warnings[i]);
-        for (unsigned i = 0; i < d->n_errors && i < CONFIG_MAX_DIAG; i++)
-                log_error("%s", d->errors[i]);
-        if (d->n_errors)
-                r = log_error_errno(EINVAL, "%s has %u error(s); not starting", path, d->n_errors);
-out:
-        free(c);
-        free(d);
         return r;
 }

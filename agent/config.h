@@ -3,8 +3,10 @@
  * /etc/tracee/tracee.conf: INI, parsed with inih. Sections:
  *   [agent]        rules, state_directory, ringbuf_size, btf_file, bpf_object, raw_syscall_fallback
  *   [output]       journal (yes/no), stdout (none/json/table)
- *   [rule TRC-N]   enabled (yes/no), exception_exe (glob), exception_comm, exception_uid,
- *                  exception_container (each repeatable), ld_library_path (TRC-7 only)
+ *   [rule TRC-N]   enabled (yes/no), exception_exe (path glob), exception_comm, exception_uid,
+ *                  exception_container, exception (combined: every condition at once, see
+ *                  exception.h; each repeatable), default_exceptions (yes/no), ld_library_path
+ *                  (TRC-7 only)
  *   [webhook NAME] url, format, min_severity, rules, header (repeatable), timeout, queue_size,
  *                  ca_file, client_cert, client_key, insecure
  * An unknown key is a warning naming file:line; an invalid value is an error naming file:line and
@@ -33,6 +35,7 @@ typedef enum StdoutMode {
 typedef struct RuleConfig {
         char id[16];
         int enabled;                    /* -1 = not set */
+        int default_exceptions;         /* -1 = not set (on) */
         RuleException exc;
 } RuleConfig;
 
@@ -83,12 +86,17 @@ int config_parse_file(const char *path, Config *c, ConfigDiag *diag);
 /* The same on a string (for tests and fuzzing); name is used in messages. */
 int config_parse_string(const char *name, const char *text, Config *c, ConfigDiag *diag);
 
-/* Applies the [rule] sections (enabled, exceptions, options) to the engine; unknown rule IDs are
- * reported in diag as errors. */
-int config_apply_rules(const Config *c, Engine *e, ConfigDiag *diag);
+/*
+ * `tracee --exceptions FILE`: parses FILE on top of c like config_parse_file(), reading only its
+ * [rule] sections (any other section is a warning), so that its exceptions add to those of the
+ * configuration. Same return values.
+ */
+int config_parse_exceptions_file(const char *path, Config *c, ConfigDiag *diag);
 
-/* `tracee --exceptions FILE`: parse FILE and apply only its [rule] sections. Logs problems. */
-int exceptions_load(const char *path, Engine *e);
+/* Applies the [rule] sections (enabled, exceptions, default exceptions, options) to the engine:
+ * every rule's exceptions are replaced, those of a rule without a section by none (its default
+ * exceptions on). Unknown rule IDs are reported in diag as errors. */
+int config_apply_rules(const Config *c, Engine *e, ConfigDiag *diag);
 
 bool parse_boolean(const char *v, bool *ret);
 /* A ring-buffer size: a power of two from 4096 bytes to 1 GiB, K/M/G (or KiB/MiB/GiB) suffixes. */

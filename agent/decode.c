@@ -54,7 +54,10 @@ int event_decode(const void *rec, size_t len, Event *ret)
 
         memset(ret, 0, offsetof(Event, args));
         ret->wall_ns = 0;
-        ret->exe = ret->container_id = ret->hostname = NULL;
+        ret->exe = ret->exec_by = ret->container_id = ret->hostname = NULL;
+        ret->exe_flags = ret->exec_by_flags = 0;
+        ret->proc_flags = 0;
+        ret->fork_uid = 0;
         if (!rec || len < sizeof(struct tr_event_hdr))
                 return -EBADMSG;
         memcpy(&ret->h, p, sizeof(ret->h));

@@ -36,10 +36,24 @@ typedef struct Event {
 
         /* Filled by the enrichment step (process table, clock), not by the decoder. */
         uint64_t wall_ns;
-        const char *exe;
+        const char *exe;                /* the process's executable, from the kernel's file; NULL or "" unknown */
+        const char *exec_by;            /* the executable that exec'd it (see proctable.h); NULL or "" unknown */
+        uint8_t exe_flags;              /* PATH_F_* of exe */
+        uint8_t exec_by_flags;          /* PATH_F_* of exec_by */
+        uint8_t proc_flags;             /* PROC_F_* */
+        uint32_t fork_uid;              /* uid of the process that forked it, if PROC_F_FORK_SEEN */
         const char *container_id;
         const char *hostname;
 } Event;
+
+/* What is known of an executable path (Event.exe_flags, Event.exec_by_flags, Proc). */
+#define PATH_F_TRUNCATED        (1u << 0)   /* cut short: the kernel's walk ran out of room or depth, or
+                                             * the path did not fit where it is kept */
+#define PATH_F_TRUSTED_NS       (1u << 1)   /* seen in a trusted mount namespace: PID 1's or the agent's */
+
+/* What is known of how a process was created (Event.proc_flags, Proc.flags). */
+#define PROC_F_FORK_SEEN        (1u << 0)   /* its fork was seen: fork_uid is the forker's real uid */
+#define PROC_F_FORKED_BY_INIT   (1u << 1)   /* forked by the init of its pid namespace (not adopted) */
 
 /*
  * Decodes one record of len bytes. Returns 0, or a negative errno: -EBADMSG for a malformed record

@@ -24,6 +24,7 @@
 #include "finding.h"
 #include "journal.h"
 #include "log.h"
+#include "strutil.h"
 #include "webhook.h"
 
 #define STATUS_INTERVAL_USEC (5 * 1000000ULL)
@@ -50,7 +51,10 @@ static void help(void)
                "  -o, --output FORMAT     findings on standard output: table (default), json or none\n"
                "      --journal=yes|no    log findings to the journal (default yes)\n"
                "  -x, --exceptions FILE   per-rule exceptions, INI: [rule TRC-N] with exception_exe=GLOB,\n"
-               "                          exception_comm=NAME, exception_uid=N, exception_container=ID\n"
+               "                          exception_comm=NAME, exception_uid=N, exception_container=ID,\n"
+               "                          exception=COND... (all at once: exe=, exec_by=, parent=init,\n"
+               "                          parent_uid=, comm=, uid=, container=, event=), default_exceptions=no;\n"
+               "                          added to the configuration's, re-read on reload\n"
                "      --ld-library-path   TRC-7 also fires on LD_LIBRARY_PATH\n"
                "      --raw-syscall-fallback  watch syscalls that have no tracepoint of their own (init_module\n"
                "                          and finit_module on kernels without module support) through raw\n"
@@ -58,7 +62,7 @@ static void help(void)
                "      --ringbuf-size N    ring buffer size in bytes (power of two; default 8 MiB)\n"
                "      --btf-file PATH     BTF of the running kernel, when it has no /sys/kernel/btf/vmlinux\n"
                "      --check             check the configuration and exit\n"
-               "      --list              print the rules (ID, name, severity, MITRE, tags) and exit\n"
+               "      --list              print the rules (ID, name, severity, MITRE, tags, exceptions) and exit\n"
                "  -v, --verbose           debug messages\n"
                "  -h, --help              this help\n"
                "      --version           print the version\n\n"
@@ -68,6 +72,47 @@ static void help(void)
                "  tracee\n"
                "  tracee --rules TRC-2,TRC-5 --output json\n"
                "  tracee --list\n");
+}
+
+/* One "what: text" line of --list. The text is in the configuration's syntax, backslashes
+ * included, so it is shown as it is unless it holds control characters (then escaped, as every
+ * other string on a terminal). */
+static void list_line(FILE *f, const char *what, const char *text)
+{
+        char out[EXCEPTION_TEXT_MAX * 4];
+        bool controls = false;
+
+        for (const unsigned char *u = (const unsigned char *) text; *u; u++)
+                controls = controls || *u < 0x20 || *u == 0x7f || (u[0] == 0xc2 && u[1] >= 0x80 && u[1] <= 0x9f);
+        if (controls)
+                str_escape_terminal(text, strlen(text), out, sizeof(out));
+        else
+                utf8_sanitize(text, strlen(text), out, sizeof(out));
+        fprintf(f, "       %s: %s\n", what, out);
+}
+
+/* A rule's exceptions for --list: its defaults (and whether they apply), then the configured ones
+ * in the syntax of the configuration file. */
+static void list_exceptions(FILE *f, const RuleState *s)
+{
+        const RuleException *x = &s->exc;
+        char buf[EXCEPTION_TEXT_MAX];
+
+        for (unsigned i = 0; i < s->n_defaults; i++)
+                list_line(f, s->defaults_enabled ? "default exception" : "default exception (off)",
+                          exception_to_string(&s->defaults[i], buf, sizeof(buf)));
+        for (unsigned i = 0; i < x->n_exe; i++)
+                list_line(f, "exception_exe", x->exe_glob[i]);
+        for (unsigned i = 0; i < x->n_comm; i++)
+                list_line(f, "exception_comm", x->comm[i]);
+        for (unsigned i = 0; i < x->n_uid; i++) {
+                snprintf(buf, sizeof(buf), "%u", x->uid[i]);
+                list_line(f, "exception_uid", buf);
+        }
+        for (unsigned i = 0; i < x->n_container; i++)
+                list_line(f, "exception_container", x->container[i]);
+        for (unsigned i = 0; i < x->n_combined; i++)
+                list_line(f, "exception", exception_to_string(&x->combined[i], buf, sizeof(buf)));
 }
 
 static void list_rules(FILE *f, Engine *e)
@@ -89,6 +134,7 @@ static void list_rules(FILE *f, Engine *e)
                 fprintf(f, "       %s\n", r->description);
                 if (!rs[i].available)
                         fprintf(f, "       unavailable: %s\n", rs[i].unavailable_reason);
+                list_exceptions(f, &rs[i]);
         }
 }
 
@@ -230,6 +276,16 @@ static int config_read(Context *c, Config **ret, char *err, size_t errsz)
                 }
                 if (k < 0 && k != -EINVAL) {
                         snprintf(err, errsz, "cannot read %s: %s", extra, strerror(-k));
+                        r = k;
+                        goto fail;
+                }
+        }
+        /* --exceptions: its [rule] sections add to the configuration's, read again at every reload */
+        if (c->arg_exceptions) {
+                int k = config_parse_exceptions_file(c->arg_exceptions, cfg, d);
+
+                if (k < 0 && k != -EINVAL) {
+                        snprintf(err, errsz, "cannot read exceptions file %s: %s", c->arg_exceptions, strerror(-k));
                         r = k;
                         goto fail;
                 }
@@ -446,7 +502,24 @@ static void write_rule_brief(JsonW *w, const RuleState *s)
                 jsonw_kv_str(w, "unavailableReason", s->unavailable_reason);
         jsonw_kv_uint(w, "detections", s->findings);
         jsonw_kv_uint(w, "suppressed", s->suppressed);
+        jsonw_kv_uint(w, "suppressedByDefaults", s->suppressed_by_defaults);
         jsonw_obj_close(w);
+}
+
+/* key: [{"exception": TEXT, "suppressed": N}, ...] */
+static void write_exception_list(JsonW *w, const char *key, const Exception *x, const uint64_t *counts, unsigned n)
+{
+        char buf[EXCEPTION_TEXT_MAX];
+
+        jsonw_key(w, key);
+        jsonw_arr_open(w);
+        for (unsigned i = 0; i < n; i++) {
+                jsonw_obj_open(w);
+                jsonw_kv_str(w, "exception", exception_to_string(&x[i], buf, sizeof(buf)));
+                jsonw_kv_uint(w, "suppressed", counts[i]);
+                jsonw_obj_close(w);
+        }
+        jsonw_arr_close(w);
 }
 
 /* key: [n strings stored stride bytes apart from first], for the fixed-size exception lists */
@@ -477,6 +550,10 @@ void context_describe_rule_json(Context *c, const RuleState *s, JsonW *w)
         jsonw_kv_str(w, "unavailableReason", s->available ? "" : s->unavailable_reason);
         jsonw_kv_uint(w, "detections", s->findings);
         jsonw_kv_uint(w, "suppressed", s->suppressed);
+        jsonw_kv_uint(w, "suppressedByDefaults", s->suppressed_by_defaults);
+        jsonw_key(w, "defaultExceptionsEnabled");
+        jsonw_bool(w, s->defaults_enabled);
+        write_exception_list(w, "defaultExceptions", s->defaults, s->default_suppressed, s->n_defaults);
         jsonw_key(w, "exceptions");
         jsonw_obj_open(w);
         write_str_array(w, "exe", s->exc.exe_glob[0], sizeof(s->exc.exe_glob[0]), s->exc.n_exe);
@@ -487,6 +564,7 @@ void context_describe_rule_json(Context *c, const RuleState *s, JsonW *w)
                 jsonw_uint(w, s->exc.uid[i]);
         jsonw_arr_close(w);
         write_str_array(w, "container", s->exc.container[0], sizeof(s->exc.container[0]), s->exc.n_container);
+        write_exception_list(w, "combined", s->exc.combined, s->combined_suppressed, s->exc.n_combined);
         jsonw_obj_close(w);
         jsonw_obj_close(w);
 }
@@ -689,8 +767,6 @@ int detect_main(int argc, char **argv)
                 log_struct(LOG_ERR, TRACEE_MESSAGE_CONFIG, "not starting: %s", err);
                 goto out;
         }
-        if (c.arg_exceptions && (r = exceptions_load(c.arg_exceptions, c.engine)) < 0)
-                goto out;
         if (check) {
                 printf("configuration OK: %u rules enabled\n", context_rules_enabled(&c));
                 r = 0;

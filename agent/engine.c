@@ -151,9 +151,23 @@ int engine_new(finding_fn fn, void *userdata, Engine **ret)
         }
         e->nrules = n;
         for (size_t i = 0; i < n; i++) {
-                e->rules[i].rule = all[i];
-                e->rules[i].enabled = true;
-                e->rules[i].available = true;
+                RuleState *s = &e->rules[i];
+
+                s->rule = all[i];
+                s->enabled = true;
+                s->available = true;
+                s->defaults_enabled = true;
+                for (unsigned k = 0; k < RULE_MAX_DEFAULT_EXCEPTIONS && all[i]->default_exceptions[k]; k++) {
+                        char err[256];
+
+                        /* a rule's own text: a failure here is a bug the unit tests catch */
+                        if (exception_parse(all[i]->default_exceptions[k], &s->defaults[k], err, sizeof(err)) < 0) {
+                                free(e->rules);
+                                free(e);
+                                return -EINVAL;
+                        }
+                        s->n_defaults++;
+                }
         }
         e->fn = fn;
         e->userdata = userdata;
@@ -351,12 +365,20 @@ void engine_mark_unavailable(Engine *e, const uint32_t *ids, unsigned n)
         }
 }
 
-static bool excepted(const RuleException *x, const Event *ev)
+void rule_state_set_exceptions(RuleState *s, const RuleException *x, bool defaults_enabled)
 {
-        const char *exe = ev->exe ? ev->exe : "";
+        s->exc = *x;
+        s->defaults_enabled = defaults_enabled;
+        memset(s->combined_suppressed, 0, sizeof(s->combined_suppressed));
+}
+
+/* Does an exception of s apply to ev? Counts it where it applied. */
+static bool excepted(RuleState *s, const Event *ev)
+{
+        const RuleException *x = &s->exc;
 
         for (unsigned i = 0; i < x->n_exe; i++)
-                if (glob_match(x->exe_glob[i], exe))
+                if (exception_path_matches(x->exe_glob[i], ev->exe, ev->exe_flags, false))
                         return true;
         for (unsigned i = 0; i < x->n_comm; i++)
                 if (strncmp(x->comm[i], ev->h.comm, TR_COMM_LEN) == 0)
@@ -367,6 +389,19 @@ static bool excepted(const RuleException *x, const Event *ev)
         for (unsigned i = 0; i < x->n_container; i++)
                 if (ev->container_id && strcmp(x->container[i], ev->container_id) == 0)
                         return true;
+        for (unsigned i = 0; i < x->n_combined && i < EXCEPTIONS_COMBINED_MAX; i++)
+                if (exception_matches(&x->combined[i], ev)) {
+                        s->combined_suppressed[i]++;
+                        return true;
+                }
+        if (!s->defaults_enabled)
+                return false;
+        for (unsigned i = 0; i < s->n_defaults; i++)
+                if (exception_matches(&s->defaults[i], ev)) {
+                        s->default_suppressed[i]++;
+                        s->suppressed_by_defaults++;
+                        return true;
+                }
         return false;
 }
 
@@ -389,7 +424,7 @@ unsigned engine_dispatch(Engine *e, const Event *ev)
                 f->event = ev;
                 if (!s->rule->match(ev, &e->opts, f))
                         continue;
-                if (excepted(&s->exc, ev)) {
+                if (excepted(s, ev)) {
                         s->suppressed++;
                         continue;
                 }

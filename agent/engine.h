@@ -17,6 +17,7 @@
 
 #include "bpfload.h"
 #include "decode.h"
+#include "exception.h"
 #include "proctable.h"
 
 typedef enum Severity {
@@ -36,6 +37,7 @@ Severity severity_from_string(const char *s);
 #define RULE_MAX_TAGS 6
 #define FINDING_MAX_DATA 8
 #define FINDING_VALUE_MAX 1024
+#define RULE_MAX_DEFAULT_EXCEPTIONS 16
 
 /*
  * One event a rule needs, and which instances of it: the terms are groups ORed, each group a run of
@@ -103,6 +105,13 @@ struct Rule {
         bool needs_exec_env;
         /* Returns true and fills f (f->summary and data) when the event is a finding. */
         bool (*match)(const Event *e, const RuleOptions *o, Finding *f);
+        /*
+         * Default exceptions, each a combined exception in the syntax of exception.h, NULL-terminated:
+         * benign programs that match() cannot tell apart, recognised by what a process cannot choose
+         * (the program that exec'd it, its parent). Listed by tracee --list and DescribeRule();
+         * `default_exceptions = no` in the rule's [rule] section turns them off.
+         */
+        const char *default_exceptions[RULE_MAX_DEFAULT_EXCEPTIONS + 1];
 };
 
 void finding_add_str(Finding *f, const char *key, const char *s);
@@ -116,7 +125,14 @@ const Rule *rule_by_id(const char *id);
 const char *rule_closest_id(const char *id);
 
 #define EXCEPTIONS_MAX 32
+#define EXCEPTIONS_COMBINED_MAX 16
 
+/*
+ * A rule's configured exceptions: any one that holds drops the finding. The single-condition lists
+ * (exception_exe, exception_comm, exception_uid, exception_container) and the combined ones
+ * (`exception =`, every condition at once). exe globs are path globs (path_glob_match()), and never
+ * match an executable path that is unknown or was cut short.
+ */
 typedef struct RuleException {
         char exe_glob[EXCEPTIONS_MAX][256];
         unsigned n_exe;
@@ -126,6 +142,8 @@ typedef struct RuleException {
         unsigned n_uid;
         char container[EXCEPTIONS_MAX][65];
         unsigned n_container;
+        Exception combined[EXCEPTIONS_COMBINED_MAX];
+        unsigned n_combined;
 } RuleException;
 
 typedef struct RuleState {
@@ -134,9 +152,19 @@ typedef struct RuleState {
         bool available;
         char unavailable_reason[160];
         RuleException exc;
+        bool defaults_enabled;          /* the rule's default exceptions apply */
+        Exception defaults[RULE_MAX_DEFAULT_EXCEPTIONS];        /* parsed from rule->default_exceptions */
+        unsigned n_defaults;
         uint64_t findings;
-        uint64_t suppressed;            /* matched, but an exception applied */
+        uint64_t suppressed;            /* matched, but an exception applied (configured or default) */
+        uint64_t suppressed_by_defaults;
+        uint64_t default_suppressed[RULE_MAX_DEFAULT_EXCEPTIONS];       /* per default exception */
+        uint64_t combined_suppressed[EXCEPTIONS_COMBINED_MAX];          /* per exc.combined[] */
 } RuleState;
+
+/* Replaces a rule's configured exceptions (their counters start again) and turns its defaults on
+ * or off. */
+void rule_state_set_exceptions(RuleState *s, const RuleException *x, bool defaults_enabled);
 
 typedef struct Engine Engine;
 typedef void (*finding_fn)(void *userdata, const Finding *f);

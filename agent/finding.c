@@ -78,6 +78,7 @@ void finding_write_json(JsonW *w, const Finding *f)
         jsonw_key(w, "comm");
         jsonw_strn(w, e->h.comm, strnlen(e->h.comm, sizeof(e->h.comm)));
         jsonw_kv_str(w, "executable", e->exe ? e->exe : "");
+        jsonw_kv_str(w, "execBy", e->exec_by ? e->exec_by : "");
         jsonw_kv_str(w, "containerId", e->container_id ? e->container_id : "");
         jsonw_key(w, "ancestors");
         jsonw_arr_open(w);

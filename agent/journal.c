@@ -46,13 +46,15 @@ int journal_send_finding(const Finding *f, const char *json)
         const Event *e = f->event;
         static char fields[NFIELDS][2048];
         static char det[JOURNAL_DETECTION_MAX];
-        char msg[2048], comm[80], exe[1200];
+        char msg[2048], comm[80], exe[1200], exec_by[1200];
         struct iovec iov[NFIELDS + 1];
         unsigned n = 0;
 
         finding_message(f, msg, sizeof(msg));
         str_escape_terminal(e->h.comm, strnlen(e->h.comm, sizeof(e->h.comm)), comm, sizeof(comm));
         str_escape_terminal(e->exe ? e->exe : "", e->exe ? strlen(e->exe) : 0, exe, sizeof(exe));
+        str_escape_terminal(e->exec_by ? e->exec_by : "", e->exec_by ? strlen(e->exec_by) : 0, exec_by,
+                            sizeof(exec_by));
 
 #define F(...) do { \
                 int _l = snprintf(fields[n], sizeof(fields[n]), __VA_ARGS__); \
@@ -73,6 +75,7 @@ int journal_send_finding(const Finding *f, const char *json)
         F("TRACEE_UID=%u", e->h.uid);
         F("TRACEE_COMM=%s", comm);
         F("TRACEE_EXE=%s", exe);
+        F("TRACEE_EXEC_BY=%s", exec_by);
         F("TRACEE_CONTAINER_ID=%s", e->container_id ? e->container_id : "");
 #undef F
         {

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -43,6 +44,33 @@ static ssize_t read_small(const char *path, char *buf, size_t n)
         return r;
 }
 
+/* The inode number of a /proc/.../ns/mnt link (what the kernel side reports as mntns); 0 if unknown. */
+static uint32_t mntns_of(const char *path)
+{
+        struct stat st;
+
+        if (stat(path, &st) < 0 || st.st_ino > UINT32_MAX)
+                return 0;
+        return (uint32_t) st.st_ino;
+}
+
+/* The executable of a live process from /proc/PID/exe; a link that fills the buffer may have been
+ * cut, and one that cannot be read leaves the path unknown. */
+static void proc_read_exe(Proc *p, uint32_t pid, bool trusted)
+{
+        char path[64], buf[PROC_EXE_MAX];
+        ssize_t n;
+
+        snprintf(path, sizeof(path), "/proc/%u/exe", pid);
+        n = readlink(path, buf, sizeof(buf));
+        if (n <= 0) {
+                p->exe[0] = 0;
+                p->exe_flags = 0;
+                return;
+        }
+        proc_set_exe(p, buf, (size_t) n, (size_t) n >= sizeof(buf) - 1, trusted);
+}
+
 int procfs_seed(ProcTable *t)
 {
         DIR *d = opendir("/proc");
@@ -55,7 +83,6 @@ int procfs_seed(ProcTable *t)
                 uint32_t pid;
                 char *end, *rp;
                 Proc *p;
-                ssize_t n;
 
                 pid = strtoul(de->d_name, &end, 10);
                 if (*end || pid == 0)
@@ -82,9 +109,8 @@ int procfs_seed(ProcTable *t)
                         if (sscanf(rp + 1, " %c %u", &st, &ppid) == 2)
                                 p->ppid = ppid;
                 }
-                snprintf(path, sizeof(path), "/proc/%u/exe", pid);
-                n = readlink(path, p->exe, sizeof(p->exe) - 1);
-                p->exe[n > 0 ? n : 0] = 0;
+                snprintf(path, sizeof(path), "/proc/%u/ns/mnt", pid);
+                proc_read_exe(p, pid, proctable_mntns_trusted(t, mntns_of(path)));
         }
         closedir(d);
         return 0;
@@ -115,60 +141,27 @@ static void enrich(Pipeline *p, Event *e)
         cid = cgtable_get(&p->procs, e->h.cgroup_id);
         e->container_id = cid ? cid : "";
 
-        switch (e->h.type) {
-        case TR_EV_SCHED_PROCESS_FORK: {
-                int64_t child = 0, st = 0;
-
-                if (event_arg_int(e, "child_pid", &child) && child > 0) {
-                        Proc *parent = proctable_get(&p->procs, e->h.pid);
-                        Proc *c = proctable_upsert(&p->procs, (uint32_t) child);
-
-                        (void) event_arg_int(e, "start_time", &st);
-                        c->ppid = e->h.pid;
-                        c->uid = e->h.uid;
-                        c->start_time = st;
-                        c->cgroup_id = e->h.cgroup_id;
-                        memcpy(c->comm, e->h.comm, sizeof(c->comm));
-                        if (parent)
-                                memcpy(c->exe, parent->exe, sizeof(c->exe));
-                        else
-                                c->exe[0] = 0;
-                }
-                break;
-        }
-        case TR_EV_SCHED_PROCESS_EXEC: {
-                Proc *c = proctable_upsert(&p->procs, e->h.pid);
-
-                c->ppid = e->h.ppid;
-                c->uid = e->h.uid;
-                c->start_time = e->h.start_time;
-                c->cgroup_id = e->h.cgroup_id;
-                memcpy(c->comm, e->h.comm, sizeof(c->comm));
-                if (!event_arg_str(e, "pathname", c->exe, sizeof(c->exe)))
-                        c->exe[0] = 0;
-                break;
-        }
-        default:
-                break;
-        }
-        pr = proctable_get(&p->procs, e->h.pid);
-        if (!pr) {
-                /* Started before us and missed by the /proc scan, or evicted: learn what we can. */
+        /* A process the table does not know (started before us and missed by the /proc scan, or
+         * evicted): learn what we can now, before a fork copies it to the child. At an exec,
+         * /proc already shows the new image: that one's exec_by stays unknown. */
+        if (e->h.type != TR_EV_SCHED_PROCESS_EXEC && !proctable_get(&p->procs, e->h.pid)) {
                 pr = proctable_upsert(&p->procs, e->h.pid);
                 pr->ppid = e->h.ppid;
                 pr->uid = e->h.uid;
                 pr->start_time = e->h.start_time;
                 memcpy(pr->comm, e->h.comm, sizeof(pr->comm));
-                {
-                        char path[64];
-                        ssize_t n;
-
-                        snprintf(path, sizeof(path), "/proc/%u/exe", e->h.pid);
-                        n = readlink(path, pr->exe, sizeof(pr->exe) - 1);
-                        pr->exe[n > 0 ? n : 0] = 0;
-                }
+                proc_read_exe(pr, e->h.pid, proctable_mntns_trusted(&p->procs, e->h.mntns));
         }
+        proctable_track(&p->procs, e);
+        pr = proctable_get(&p->procs, e->h.pid);
+        if (!pr)
+                return;
         e->exe = pr->exe;
+        e->exe_flags = pr->exe_flags;
+        e->exec_by = pr->exec_by;
+        e->exec_by_flags = pr->exec_by_flags;
+        e->proc_flags = pr->flags;
+        e->fork_uid = pr->fork_uid;
 }
 
 static int on_record(void *userdata, const void *rec, size_t len)
@@ -279,6 +272,10 @@ int pipeline_new(sd_event *e, const BpfOptions *o, pipeline_event_fn fn, void *u
         r = proctable_init(&p->procs);
         if (r < 0)
                 goto fail;
+        /* Paths are trusted as seen in PID 1's mount namespace (unreadable without CAP_SYS_PTRACE) or
+         * in the agent's own (a private one under the unit's sandboxing): no other process can
+         * change what a path there names without root. */
+        proctable_set_trusted_mntns(&p->procs, mntns_of("/proc/1/ns/mnt"), mntns_of("/proc/self/ns/mnt"));
         (void) procfs_seed(&p->procs);
 
         bo.on_record = on_record;

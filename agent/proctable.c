@@ -24,7 +24,7 @@ static unsigned hash_cg(uint64_t id)
 /*
  * The free list is threaded through `next`, stored relative while an entry is free: a free entry i
  * links to i + 1 + next. calloc's zeroes therefore already form the list 0 → 1 → … → MAX-1, so
- * init touches none of the ~5 MB table and only entries actually used become resident.
+ * init touches none of the ~9 MB table and only entries actually used become resident.
  */
 static int32_t free_next(const ProcTable *t, int32_t i)
 {
@@ -134,6 +134,106 @@ Proc *proctable_upsert(ProcTable *t, uint32_t pid)
         t->newest = i;
         t->count++;
         return p;
+}
+
+void proctable_set_trusted_mntns(ProcTable *t, uint32_t a, uint32_t b)
+{
+        t->trusted_mntns[0] = a;
+        t->trusted_mntns[1] = b;
+}
+
+bool proctable_mntns_trusted(const ProcTable *t, uint32_t mntns)
+{
+        return mntns != 0 && (mntns == t->trusted_mntns[0] || mntns == t->trusted_mntns[1]);
+}
+
+void proc_set_exe(Proc *p, const char *path, size_t len, bool truncated, bool trusted)
+{
+        size_t n = len < sizeof(p->exe) - 1 ? len : sizeof(p->exe) - 1;
+        const char *nul = memchr(path, 0, n);
+
+        if (len >= sizeof(p->exe) || nul)
+                truncated = true;
+        if (nul)
+                n = (size_t) (nul - path);
+        memcpy(p->exe, path, n);
+        p->exe[n] = 0;
+        p->exe_flags = (truncated ? PATH_F_TRUNCATED : 0) | (trusted ? PATH_F_TRUSTED_NS : 0);
+}
+
+static void track_fork(ProcTable *t, const Event *e)
+{
+        int64_t child = 0, st = 0, child_ns = 0;
+        const Proc *parent;
+        char exe[PROC_EXE_MAX] = "", exec_by[PROC_EXE_MAX] = "";
+        uint8_t exe_flags = 0, exec_by_flags = 0;
+        Proc *c;
+
+        if (!event_arg_int(e, "child_pid", &child) || child <= 0 || child > UINT32_MAX)
+                return;
+        (void) event_arg_int(e, "start_time", &st);
+        (void) event_arg_int(e, "child_ns_pid", &child_ns);
+        /* copied out first: making room for the child may evict the parent */
+        parent = proctable_get(t, e->h.pid);
+        if (parent) {
+                memcpy(exe, parent->exe, sizeof(exe));
+                memcpy(exec_by, parent->exec_by, sizeof(exec_by));
+                exe_flags = parent->exe_flags;
+                exec_by_flags = parent->exec_by_flags;
+        }
+        c = proctable_upsert(t, (uint32_t) child);
+        c->ppid = e->h.pid;
+        c->uid = e->h.uid;
+        c->start_time = (uint64_t) st;
+        c->cgroup_id = e->h.cgroup_id;
+        memcpy(c->comm, e->h.comm, sizeof(c->comm));
+        memcpy(c->exe, exe, sizeof(c->exe));
+        memcpy(c->exec_by, exec_by, sizeof(c->exec_by));
+        c->exe_flags = exe_flags;
+        c->exec_by_flags = exec_by_flags;
+        /* the forking process is the init of its pid namespace, and the child stays in it (a child
+         * that is the init of a new namespace has no parent inside it) */
+        c->flags = PROC_F_FORK_SEEN | (e->h.ns_pid == 1 && child_ns != 1 ? PROC_F_FORKED_BY_INIT : 0);
+        c->fork_uid = e->h.uid;
+}
+
+static void track_exec(ProcTable *t, const Event *e)
+{
+        const EventArg *a = event_arg(e, "pathname");
+        Proc *c = proctable_get(t, e->h.pid);
+
+        /* An entry left by an earlier process with the same pid (its exit was lost) tells nothing
+         * of this one: its start time differs. */
+        if (c && c->start_time && e->h.start_time && c->start_time != e->h.start_time) {
+                c->exe[0] = 0;
+                c->exe_flags = 0;
+                c->flags = 0;
+                c->fork_uid = 0;
+        }
+        if (!c)
+                c = proctable_upsert(t, e->h.pid);      /* history unknown: so is exec_by */
+        memcpy(c->exec_by, c->exe, sizeof(c->exec_by));
+        c->exec_by_flags = c->exe_flags;
+        if (a && a->type == TR_ARG_STR)
+                proc_set_exe(c, (const char *) a->data, a->len, a->truncated,
+                             proctable_mntns_trusted(t, e->h.mntns));
+        else {
+                c->exe[0] = 0;
+                c->exe_flags = 0;
+        }
+        c->ppid = e->h.ppid;
+        c->uid = e->h.uid;
+        c->start_time = e->h.start_time;
+        c->cgroup_id = e->h.cgroup_id;
+        memcpy(c->comm, e->h.comm, sizeof(c->comm));
+}
+
+void proctable_track(ProcTable *t, const Event *e)
+{
+        if (e->h.type == TR_EV_SCHED_PROCESS_FORK)
+                track_fork(t, e);
+        else if (e->h.type == TR_EV_SCHED_PROCESS_EXEC)
+                track_exec(t, e);
 }
 
 unsigned proctable_ancestors(ProcTable *t, uint32_t pid, const Proc **ret, unsigned max)

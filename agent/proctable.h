@@ -1,9 +1,17 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The process table: what the agent knows of each live process (parent, comm, executable,
- * container), kept from the sched_process_{fork,exec,exit} events and seeded from /proc at start.
- * Bounded: at most PROCTABLE_MAX processes; when full, the oldest-inserted entry is evicted (and
- * counted). Pure code, no I/O.
+ * The process table: what the agent knows of each live process (parent, comm, executable, the
+ * executable that started it, container), kept from the sched_process_{fork,exec,exit} events and
+ * seeded from /proc at start. Bounded: at most PROCTABLE_MAX processes; when full, the
+ * oldest-inserted entry is evicted (and counted). Pure code, no I/O.
+ *
+ * exec_by: at an exec, the image the process ran until then becomes its exec_by, and the kernel's
+ * file of the new one its exe; a forked child inherits its parent's exe and exec_by. So exec_by
+ * names the program that called execve() for the running image (for a service that systemd
+ * forked and started, systemd's binary), which a process cannot choose without running that
+ * program. Each path carries PATH_F_* flags: cut short (never to be matched against a glob), and
+ * seen in a trusted mount namespace (PID 1's or the agent's own: elsewhere, in a mount namespace
+ * of its own, a process can make any file appear under any path).
  *
  * Also the cgroup table: cgroup id → container id, from TR_REC_CGROUP records.
  */
@@ -13,6 +21,7 @@
 #include <stdint.h>
 
 #include "container.h"
+#include "decode.h"
 
 #define PROCTABLE_MAX   16384
 #define PROC_EXE_MAX    256
@@ -26,7 +35,12 @@ typedef struct Proc {
         uint64_t start_time;            /* 0 = unknown (seeded from /proc) */
         uint64_t cgroup_id;
         char comm[16];
-        char exe[PROC_EXE_MAX];
+        char exe[PROC_EXE_MAX];         /* "" = unknown */
+        char exec_by[PROC_EXE_MAX];     /* "" = unknown */
+        uint8_t exe_flags;              /* PATH_F_* */
+        uint8_t exec_by_flags;
+        uint8_t flags;                  /* PROC_F_* (decode.h) */
+        uint32_t fork_uid;              /* real uid of the process that forked it (PROC_F_FORK_SEEN) */
         /* private */
         int32_t next;
         int32_t older, newer;           /* insertion order, for eviction */
@@ -49,6 +63,8 @@ typedef struct ProcTable {
         int32_t cg_buckets[1024];
         CgEntry *cgs;                   /* CGTABLE_MAX */
         unsigned cg_count;
+
+        uint32_t trusted_mntns[2];      /* mount namespace inode numbers; 0 = none */
 } ProcTable;
 
 int proctable_init(ProcTable *t);
@@ -59,6 +75,19 @@ Proc *proctable_get(ProcTable *t, uint32_t pid);
  * successful init. */
 Proc *proctable_upsert(ProcTable *t, uint32_t pid);
 void proctable_remove(ProcTable *t, uint32_t pid);
+
+/* The mount namespaces whose paths are trusted (PID 1's and the agent's own; 0 = none). */
+void proctable_set_trusted_mntns(ProcTable *t, uint32_t a, uint32_t b);
+bool proctable_mntns_trusted(const ProcTable *t, uint32_t mntns);
+
+/* Sets p's exe from len bytes of path (no NUL needed): PATH_F_TRUNCATED if truncated is set, if it
+ * does not fit in PROC_EXE_MAX - 1 bytes or holds a NUL; PATH_F_TRUSTED_NS if trusted. */
+void proc_set_exe(Proc *p, const char *path, size_t len, bool truncated, bool trusted);
+
+/* Keeps the table up to date with a sched_process_fork event (the child, with its parent's exe and
+ * exec_by) or a sched_process_exec event (exe and exec_by, comm, parent, uid); other events are
+ * left alone. */
+void proctable_track(ProcTable *t, const Event *e);
 
 /* Ancestors of pid, nearest first, at most max (<= ANCESTORS_MAX); stops at pid 0/1 or a loop. */
 unsigned proctable_ancestors(ProcTable *t, uint32_t pid, const Proc **ret, unsigned max);

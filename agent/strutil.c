@@ -298,6 +298,120 @@ bool glob_match(const char *pattern, const char *s) {
         return pattern[p] == 0;
 }
 
+/* One element of a path glob. */
+typedef struct PathTok {
+        uint8_t kind;           /* PT_* */
+        bool skip_slash;        /* PT_ANYSTAR between two '/': may also skip the '/' after it */
+        uint16_t off;           /* PT_SET: offset of its '[' in the pattern */
+        uint32_t cp;            /* PT_LIT: the character */
+} PathTok;
+
+enum { PT_LIT, PT_ONE, PT_SET, PT_STAR, PT_ANYSTAR };
+
+/* Splits pattern into tokens; returns their number, or -1 if the pattern is too long. */
+static int path_glob_compile(const char *pattern, PathTok *t, size_t max) {
+        size_t i = 0, n = 0;
+
+        while (pattern[i] != 0) {
+                PathTok k = {};
+
+                if (n >= max)
+                        return -1;
+                if (pattern[i] == '*') {
+                        size_t stars = 0;
+
+                        while (pattern[i] == '*') {
+                                stars++;
+                                i++;
+                        }
+                        k.kind = stars > 1 ? PT_ANYSTAR : PT_STAR;
+                        k.skip_slash = stars > 1 && n > 0 && t[n - 1].kind == PT_LIT && t[n - 1].cp == '/' &&
+                                       pattern[i] == '/';
+                } else if (pattern[i] == '?') {
+                        k.kind = PT_ONE;
+                        i++;
+                } else if (pattern[i] == '[' && glob_bracket(pattern + i, 0, &(bool) { false }) > 0) {
+                        k.kind = PT_SET;
+                        k.off = (uint16_t) i;
+                        i += glob_bracket(pattern + i, 0, &(bool) { false });
+                } else {
+                        if (pattern[i] == '\\' && pattern[i + 1] != 0)
+                                i++;
+                        k.kind = PT_LIT;
+                        i += glob_next(pattern + i, &k.cp);
+                }
+                t[n++] = k;
+        }
+        return (int) n;
+}
+
+/* Adds the positions reachable from the set ones without reading a character: past a star, which
+ * may match nothing. Positions only move forward, so one ascending pass is enough. */
+static void path_glob_close(const PathTok *t, int n, bool *on) {
+        for (int i = 0; i < n; i++)
+                if (on[i] && (t[i].kind == PT_STAR || t[i].kind == PT_ANYSTAR))
+                        on[i + 1] = true;
+}
+
+bool path_glob_match(const char *pattern, const char *s) {
+        PathTok t[PATH_GLOB_MAX];
+        bool cur[PATH_GLOB_MAX + 1], next[PATH_GLOB_MAX + 1];
+        int n;
+
+        if (!pattern || !s || strlen(pattern) > PATH_GLOB_MAX)
+                return false;
+        n = path_glob_compile(pattern, t, PATH_GLOB_MAX);
+        if (n < 0)
+                return false;
+        memset(cur, 0, sizeof(bool) * (size_t) (n + 1));
+        cur[0] = true;
+        path_glob_close(t, n, cur);
+
+        for (size_t i = 0; s[i] != 0;) {
+                bool any = false, match;
+                uint32_t c;
+
+                i += glob_next(s + i, &c);
+                memset(next, 0, sizeof(bool) * (size_t) (n + 1));
+                for (int k = 0; k < n; k++) {
+                        if (!cur[k])
+                                continue;
+                        switch (t[k].kind) {
+                        case PT_LIT:
+                                if (t[k].cp != c)
+                                        break;
+                                next[k + 1] = true;
+                                /* the '/' before a skip_slash '**': the '**' and the '/' after it
+                                 * may match nothing (only right here, not once the '**' took some),
+                                 * and so may a skip_slash '**' that follows that '/' */
+                                for (int j = k + 1; j < n && t[j].skip_slash; j += 2)
+                                        next[j + 2] = true;
+                                break;
+                        case PT_ONE:
+                                next[k + 1] |= c != '/';
+                                break;
+                        case PT_SET:
+                                (void) glob_bracket(pattern + t[k].off, c, &match);
+                                next[k + 1] |= c != '/' && match;
+                                break;
+                        case PT_STAR:
+                                next[k] |= c != '/';
+                                break;
+                        case PT_ANYSTAR:
+                                next[k] = true;
+                                break;
+                        }
+                }
+                path_glob_close(t, n, next);
+                for (int k = 0; k <= n; k++)
+                        any |= next[k];
+                if (!any)
+                        return false;
+                memcpy(cur, next, sizeof(bool) * (size_t) (n + 1));
+        }
+        return cur[n];
+}
+
 unsigned str_edit_distance(const char *a, const char *b, unsigned max) {
         unsigned row[STR_EDIT_DISTANCE_LEN_MAX + 1];
         size_t la, lb;

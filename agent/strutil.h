@@ -50,3 +50,16 @@ int path_join_normalize(const char *dir, const char *path, char *buf, size_t n);
  * exceed STR_EDIT_DISTANCE_LEN_MAX bytes after dropping their common prefix and suffix are not
  * compared and yield max + 1 unless the answer is known from their lengths alone. */
 unsigned str_edit_distance(const char *a, const char *b, unsigned max);
+
+/* Longest pattern path_glob_match() accepts, in bytes; a longer one never matches. */
+#define PATH_GLOB_MAX 255U
+
+/* Glob match on a path, component by component (executable paths in exceptions): '*' matches any run
+ * of characters except '/', and '**' (two or more '*' in a row) any run including '/'. A '**' that
+ * stands between two slashes may also match nothing together with the slash that follows it, so
+ * "/opt/<**>/java" (written without the angle brackets) matches "/opt/java" as well as
+ * "/opt/a/b/java". '?' matches one character and a bracket expression one character of its set,
+ * never '/'; '\' escapes the next character; an unterminated '[' is literal. Runs in
+ * O(strlen(pattern) * strlen(s)) time over a set of pattern positions: no recursion, no allocation.
+ * A pattern longer than PATH_GLOB_MAX bytes and NULL never match. */
+bool path_glob_match(const char *pattern, const char *s);

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libFuzzer target: the configuration parser (config_parse_string) on arbitrary text, then the
- * [rule] sections applied to a rule engine. Every diagnostic must be a NUL-terminated string.
+ * [rule] sections applied to a rule engine. Every diagnostic must be a NUL-terminated string, and
+ * every combined exception (`exception =`) must be written back as text that parses to the same
+ * exception.
  */
 #include "fuzz-common.h"
 
@@ -36,6 +38,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                         abort();
         if (c.n_rule > CONFIG_MAX_RULES || c.n_webhook > CONFIG_MAX_WEBHOOKS)
                 abort();
+        for (unsigned i = 0; i < c.n_rule; i++) {
+                if (c.rule[i].exc.n_combined > EXCEPTIONS_COMBINED_MAX)
+                        abort();
+                for (unsigned k = 0; k < c.rule[i].exc.n_combined; k++) {
+                        const Exception *x = &c.rule[i].exc.combined[k];
+                        char text[EXCEPTION_TEXT_MAX], err[256];
+                        Exception again;
+
+                        exception_to_string(x, text, sizeof(text));
+                        if (exception_parse(text, &again, err, sizeof(err)) < 0 || !exception_equal(&again, x))
+                                abort();
+                }
+        }
         memset(&d, 0, sizeof(d));
         (void) config_apply_rules(&c, e, &d);
         free(text);

@@ -49,6 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         ev.wall_ns = fin_u64(&in);
         fin_field(&in, exe, sizeof(exe));
         ev.exe = exe;
+        ev.exec_by = exe;       /* the same hostile bytes through the execBy writer */
         fin_field(&in, cid, sizeof(cid));
         ev.container_id = cid;
         f.event = &ev;

@@ -166,4 +166,26 @@ const Rule rule_trc1 = {
                 { .event = "sched_process_exec" },
         },
         .match = match,
+        /*
+         * Programs started with a connection on their standard input and output by design, at their
+         * exec only (a dup or connect the same process makes later is still reported): services that
+         * systemd (PID 1, not a user's `systemd --user`, whose children have another parent) starts
+         * with Accept=yes or StandardInput=socket, exec'd by systemd itself or by systemd-executor
+         * (systemd 255 and later), and servers started by inetd-style super-servers running as root
+         * (any user can run inetd or tcpd, but then that user forked the server's process).
+         */
+        .default_exceptions = {
+                "event=sched_process_exec exec_by=/usr/lib/systemd/systemd parent=init",
+                "event=sched_process_exec exec_by=/lib/systemd/systemd parent=init",
+                "event=sched_process_exec exec_by=/usr/lib/systemd/systemd-executor parent=init",
+                "event=sched_process_exec exec_by=/lib/systemd/systemd-executor parent=init",
+                "event=sched_process_exec exec_by=/usr/sbin/inetd parent_uid=0",
+                "event=sched_process_exec exec_by=/usr/bin/inetd parent_uid=0",
+                "event=sched_process_exec exec_by=/usr/sbin/xinetd parent_uid=0",
+                "event=sched_process_exec exec_by=/usr/bin/xinetd parent_uid=0",
+                "event=sched_process_exec exec_by=/usr/sbin/inetutils-inetd parent_uid=0",
+                "event=sched_process_exec exec_by=/usr/bin/inetutils-inetd parent_uid=0",
+                "event=sched_process_exec exec_by=/usr/sbin/tcpd parent_uid=0",
+                "event=sched_process_exec exec_by=/usr/bin/tcpd parent_uid=0",
+        },
 };

@@ -2,8 +2,12 @@
 /*
  * TRC-5 Fileless Execution: exec of a binary that lives in memory: a memfd (judged from the kernel's
  * file: a "memfd:" file on an internal shmem mount, whatever path or fd number was used to run it),
- * or a file under /dev/shm or /run/shm. runc re-executes itself from a memfd ("memfd:runc…") when it
- * starts a container; on the host that is not a finding.
+ * or a file under /dev/shm or /run/shm.
+ *
+ * runc re-executes itself from a memfd when it starts a container: a default exception, keyed on the
+ * program that made the exec (runc's binary in a trusted mount namespace), not on the memfd's name,
+ * which the caller of memfd_create() chooses; and only for a memfd executed as root: any user can
+ * run runc (rootless containers) and have it execute a program of theirs, from a memfd too.
  */
 #include <stdio.h>
 #include <string.h>
@@ -18,8 +22,6 @@ static bool match(const Event *e, const RuleOptions *o, Finding *f)
         if (!event_arg_str(e, "pathname", path, sizeof(path)))
                 return false;
         if (memfd) {
-                if (strncmp(path, "memfd:runc", 10) == 0 && (!e->container_id || !*e->container_id))
-                        return false;
                 finding_add_str(f, "path", path);
                 finding_add_str(f, "kind", "memfd");
                 snprintf(f->summary, sizeof(f->summary), "executed a program from memory (%.300s)", path);
@@ -46,4 +48,10 @@ const Rule rule_trc5 = {
         .nneeds = 1,
         .needs = { { .event = "sched_process_exec" } },
         .match = match,
+        .default_exceptions = {
+                "exe=memfd:** exec_by=/usr/bin/runc uid=0",
+                "exe=memfd:** exec_by=/usr/sbin/runc uid=0",
+                "exe=memfd:** exec_by=/usr/local/bin/runc uid=0",
+                "exe=memfd:** exec_by=/usr/local/sbin/runc uid=0",
+        },
 };

@@ -40,7 +40,8 @@ def main():
     os.makedirs(state_dir)
     conf = os.path.join(tmp, "tracee.conf")
     good = (f"[agent]\nstate_directory = {state_dir}\n[output]\njournal = no\n"
-            "[rule TRC-4]\nexception_exe = /usr/lib/jvm/*\nexception_comm = node\n")
+            "[rule TRC-4]\nexception_exe = /usr/lib/jvm/**\nexception = exe=/usr/bin/node uid=1000\n"
+            "[rule TRC-5]\ndefault_exceptions = no\n")
     with open(conf, "w") as f:
         f.write(good)
     try:

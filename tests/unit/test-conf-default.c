@@ -160,7 +160,13 @@ int main(int argc, char *argv[])
                 CHECK(c->journal);
                 CHECK(c->stdout_mode == STDOUT_TABLE);
                 CHECK(!c->ld_library_path);
-                CHECK(c->n_rule == 2);
+                CHECK(c->n_rule == 3);
+                for (unsigned i = 0; i < c->n_rule; i++)
+                        CHECK(c->rule[i].default_exceptions != 0);      /* the default: on */
+                if (c->n_rule == 3) {
+                        CHECK(c->rule[0].exc.n_exe == 1 && strcmp(c->rule[0].exc.exe_glob[0], "/usr/lib/jvm/**") == 0);
+                        CHECK(c->rule[0].exc.n_combined == 1);
+                }
                 CHECK(c->n_webhook == 1);
                 if (c->n_webhook == 1) {
                         CHECK(!c->webhook[0].format_json);

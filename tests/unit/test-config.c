@@ -4,7 +4,8 @@
  * Unit tests for agent/config.c: a full valid file (every section and key), warnings and errors
  * with file:line and the value, over-long lines (refused whole: their tail is never parsed as a
  * line of its own), NUL bytes, binary junk, an empty file, keys outside sections, indented lines,
- * and applying [rule] sections to the engine. Everything is parsed from strings, except NUL bytes,
+ * and applying [rule] sections to the engine; combined exceptions, default_exceptions, the comm
+ * warnings and an exceptions file on top of the configuration. Everything is parsed from strings, except NUL bytes,
  * which only a file can hold (a temporary file).
  */
 
@@ -135,7 +136,12 @@ static void test_full(void)
         const RuleConfig *r;
         const WebhookConfig *w;
 
-        CHECK_CLEAN(parse(full));
+        /* exception_comm: a warning, the only diagnostic */
+        CHECK_INT(parse(full), 0);
+        CHECK_INT(dg->n_errors, 0);
+        CHECK_INT(dg->n_warnings, 1);
+        CHECK_STREQ(dg->warnings[0], "t.conf:19: [rule TRC-2] exception_comm=gdb: comm is chosen by the process "
+                    "itself (prctl(PR_SET_NAME)); any process can take this name");
         CHECK_STREQ(cfg->rules, "TRC-1,TRC-2,TRC-7");
         CHECK_STREQ(cfg->state_directory, "/var/lib/tracee-test");
         CHECK_INT(cfg->ringbuf_size, 8u << 20);
@@ -197,7 +203,7 @@ static void test_full(void)
 
         /* other accepted spellings */
         CHECK_CLEAN(parse("[agent]\nringbuf_size=4096\n[output]\njournal=TRUE\nstdout=none\n"
-                          "[rule trc-2]\nenabled=Off\n[rule TRC-2]\nexception_comm=x\n"));
+                          "[rule trc-2]\nenabled=Off\n[rule TRC-2]\nexception_uid=7\n"));
         CHECK_INT(cfg->ringbuf_size, 4096);
         CHECK(cfg->journal);
         CHECK_INT(cfg->stdout_mode, STDOUT_NONE);
@@ -410,7 +416,9 @@ static void test_indented(void)
         const RuleConfig *r;
 
         /* indented keys are keys, not continuations of the previous value */
-        CHECK_CLEAN(parse("[rule TRC-2]\n    exception_exe = /usr/bin/a\n    enabled = no\n\t exception_comm = b\n"));
+        CHECK_INT(parse("[rule TRC-2]\n    exception_exe = /usr/bin/a\n    enabled = no\n\t exception_comm = b\n"), 0);
+        CHECK_INT(dg->n_errors, 0);
+        CHECK_INT(dg->n_warnings, 1);           /* comm */
         r = rule_cfg("TRC-2");
         CHECK(r && r->enabled == 0);
         CHECK(r && r->exc.n_exe == 1 && strcmp(r->exc.exe_glob[0], "/usr/bin/a") == 0);
@@ -595,6 +603,128 @@ static void test_apply(void)
         }
 }
 
+/* `exception =` (combined), default_exceptions, the comm warnings, an exceptions file on top of
+ * the configuration, and applying it all to an engine. */
+static void test_exceptions(void)
+{
+        const RuleConfig *r;
+        Engine *e = NULL;
+        RuleState *s;
+        char path[256];
+        static const char file[] =
+                "[rule TRC-2]\n"
+                "exception = exe=/usr/bin/gdb uid=1000\n"
+                "default_exceptions = no\n"
+                "[agent]\n"
+                "rules = TRC-2\n"
+                "[rule TRC-5]\n"
+                "exception_exe = /opt/x/**\n";
+
+        CHECK_CLEAN(parse("[rule TRC-4]\n"
+                          "exception = exe=/usr/lib/jvm/** uid=1000\n"
+                          "exception =   exec_by=/usr/bin/runc\tparent=init parent_uid=0  \n"
+                          "exception = exe=/opt/my\\ app/** container=c0ffee\n"
+                          "exception = event=mprotect exe=/usr/bin/node\n"
+                          "exception = comm=node exe=/usr/bin/node\n"
+                          "default_exceptions = no\n"
+                          "[rule TRC-5]\n"
+                          "default_exceptions = yes\n"));
+        r = rule_cfg("TRC-4");
+        CHECK(r && r->exc.n_combined == 5 && r->default_exceptions == 0);
+        if (r && r->exc.n_combined == 5) {
+                CHECK_INT(r->exc.combined[0].conds, EXC_EXE | EXC_UID);
+                CHECK_STREQ(r->exc.combined[0].exe, "/usr/lib/jvm/**");
+                CHECK_INT(r->exc.combined[1].conds, EXC_EXEC_BY | EXC_PARENT_INIT | EXC_PARENT_UID);
+                CHECK_STREQ(r->exc.combined[2].exe, "/opt/my\\ app/**");
+                CHECK_STREQ(r->exc.combined[2].container, "c0ffee");
+        }
+        r = rule_cfg("TRC-5");
+        CHECK(r && r->default_exceptions == 1 && r->exc.n_combined == 0);
+        CHECK_CLEAN(parse("[rule TRC-5]\nenabled = yes\n"));
+        CHECK(rule_cfg("TRC-5") && rule_cfg("TRC-5")->default_exceptions == -1);
+
+        /* bad input: an error naming the file, the line and the value */
+        CHECK_INT(parse("[rule TRC-4]\n\nexception = exe=/x user=1000\n"), -EINVAL);
+        CHECK_ERROR("t.conf:3: [rule TRC-4] exception=exe=/x user=1000 is invalid: unknown condition 'user=1000'");
+        CHECK_INT(parse("[rule TRC-4]\nexception = uid=12x\n"), -EINVAL);
+        CHECK_ERROR("t.conf:2: [rule TRC-4] exception=uid=12x is invalid: uid=12x: expected a numeric user ID");
+        CHECK_INT(parse("[rule TRC-4]\nexception = exe=/a exe=/b\n"), -EINVAL);
+        CHECK_ERROR("t.conf:2: [rule TRC-4] exception=exe=/a exe=/b is invalid: exe= is given twice");
+        CHECK_INT(parse("[rule TRC-4]\nexception =\n"), -EINVAL);
+        CHECK_ERROR("t.conf:2: [rule TRC-4] exception= is invalid: no condition");
+        CHECK_INT(parse("[rule TRC-4]\nexception = parent=2\n"), -EINVAL);
+        CHECK_ERROR("t.conf:2: [rule TRC-4] exception=parent=2 is invalid: parent=2: expected parent=init");
+        CHECK_INT(parse("[rule TRC-4]\nexception = event=nope\n"), -EINVAL);
+        CHECK_ERROR("t.conf:2: [rule TRC-4] exception=event=nope is invalid: event=nope: no event named 'nope'");
+        CHECK_INT(parse("[rule TRC-4]\ndefault_exceptions = maybe\n"), -EINVAL);
+        CHECK_ERROR("t.conf:2: [rule TRC-4] default_exceptions=maybe is invalid: expected yes or no");
+        {
+                char big[8192];
+                size_t o = (size_t) snprintf(big, sizeof(big), "[rule TRC-4]\n");
+
+                for (int i = 0; i <= EXCEPTIONS_COMBINED_MAX; i++)
+                        o += (size_t) snprintf(big + o, sizeof(big) - o, "exception = uid=%d\n", i);
+                CHECK_INT(parse(big), -EINVAL);
+                CHECK_ERROR("t.conf:18: [rule TRC-4] too many exception entries (at most 16)");
+                CHECK_INT(rule_cfg("TRC-4")->exc.n_combined, EXCEPTIONS_COMBINED_MAX);
+        }
+
+        /* warnings: comm chosen by the process (alone, or without an executable to pin it), an
+         * event the rule never sees */
+        CHECK_INT(parse("[rule TRC-2]\nexception_comm = gdb\n"), 0);
+        CHECK_INT(dg->n_errors, 0);
+        CHECK_WARNING("t.conf:2: [rule TRC-2] exception_comm=gdb: comm is chosen by the process itself "
+                      "(prctl(PR_SET_NAME)); any process can take this name");
+        CHECK_INT(parse("[rule TRC-2]\nexception = comm=gdb uid=1000\n"), 0);
+        CHECK_WARNING("t.conf:2: [rule TRC-2] exception=comm=gdb uid=1000: comm is chosen by the process itself");
+        CHECK_CLEAN(parse("[rule TRC-2]\nexception = comm=gdb exe=/usr/bin/gdb\n"));
+        CHECK_CLEAN(parse("[rule TRC-2]\nexception = comm=gdb exec_by=/usr/bin/gdb\n"));
+        CHECK_INT(parse("[rule TRC-2]\nexception = event=openat uid=0\n"), 0);
+        CHECK_WARNING("t.conf:2: [rule TRC-2] exception=event=openat uid=0: rule TRC-2 does not watch openat, "
+                      "so that part never applies");
+        CHECK_INT(parse("[rule TRC-2]\nexception = event=ptrace,openat uid=0\n"), 0);
+        CHECK_INT(dg->n_warnings, 1);
+        CHECK_WARNING("does not watch openat");
+        CHECK_CLEAN(parse("[rule TRC-2]\nexception = event=ptrace uid=0\n"));
+
+        /* an exceptions file: only its [rule] sections, added to the configuration's */
+        if (write_temp(file, sizeof(file) - 1, path, sizeof(path)) == 0) {
+                CHECK_CLEAN(parse("[agent]\nrules = all\n[rule TRC-2]\nexception_exe = /usr/bin/strace\n"
+                                  "exception = uid=5\n"));
+                CHECK_INT(config_parse_exceptions_file(path, cfg, dg), 0);
+                CHECK_INT(dg->n_errors, 0);
+                CHECK_INT(dg->n_warnings, 1);
+                CHECK(has_diag(false, ":5: only [rule] sections are read from an exceptions file, ignoring "
+                               "'rules' in [agent]"));
+                CHECK_STREQ(cfg->rules, "all");
+                r = rule_cfg("TRC-2");
+                CHECK(r && r->exc.n_exe == 1 && r->exc.n_combined == 2 && r->default_exceptions == 0);
+                r = rule_cfg("TRC-5");
+                CHECK(r && r->exc.n_exe == 1 && strcmp(r->exc.exe_glob[0], "/opt/x/**") == 0);
+                unlink(path);
+        }
+        CHECK_INT(config_parse_exceptions_file("/nonexistent/tracee-exceptions", cfg, dg), -ENOENT);
+
+        /* applied: every rule's exceptions replaced, defaults on unless turned off */
+        CHECK_INT(engine_new(NULL, NULL, &e), 0);
+        if (!e)
+                return;
+        CHECK_INT(parse("[rule TRC-5]\ndefault_exceptions = no\nexception = uid=1\n[rule TRC-2]\nexception = uid=2\n"),
+                  0);
+        CHECK_INT(config_apply_rules(cfg, e, dg), 0);
+        s = engine_rule(e, "TRC-5");
+        CHECK(s && !s->defaults_enabled && s->exc.n_combined == 1 && s->n_defaults == 4);
+        s = engine_rule(e, "TRC-1");
+        CHECK(s && s->defaults_enabled && s->n_defaults == 12);
+        CHECK_INT(parse("[rule TRC-2]\nexception = uid=3\n"), 0);
+        CHECK_INT(config_apply_rules(cfg, e, dg), 0);
+        s = engine_rule(e, "TRC-5");    /* its section is gone: no exceptions, defaults back on */
+        CHECK(s && s->defaults_enabled && s->exc.n_combined == 0);
+        s = engine_rule(e, "TRC-2");
+        CHECK(s && s->exc.n_combined == 1 && s->exc.combined[0].uid == 3);
+        engine_free(e);
+}
+
 int main(void)
 {
         cfg = calloc(1, sizeof(*cfg));
@@ -608,6 +738,7 @@ int main(void)
         test_indented();
         test_nul_and_junk();
         test_apply();
+        test_exceptions();
         free(cfg);
         free(dg);
         return test_exit("test-config");

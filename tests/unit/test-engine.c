@@ -74,6 +74,16 @@ static void check_int_data_at(int line, const Finding *f, const char *key, int64
 static Engine *eng;
 static RecBuilder rb;
 
+/* More enrichment for dispatch_rb(), as the process table would give it; reset with ENR_NONE. */
+static struct {
+        uint8_t exe_flags;
+        const char *exec_by;
+        uint8_t exec_by_flags;
+        uint8_t proc_flags;
+        uint32_t fork_uid;
+} enr;
+#define ENR_NONE() memset(&enr, 0, sizeof(enr))
+
 /* Dispatches the event built in rb (after decoding it) with the given enrichment; returns the
  * number of findings and leaves them in cap. */
 static unsigned dispatch_rb(const char *exe, const char *container_id)
@@ -90,6 +100,11 @@ static unsigned dispatch_rb(const char *exe, const char *container_id)
         e.exe = exe;
         e.container_id = container_id;
         e.wall_ns = 1700000000000000000ull;
+        e.exe_flags = enr.exe_flags;
+        e.exec_by = enr.exec_by;
+        e.exec_by_flags = enr.exec_by_flags;
+        e.proc_flags = enr.proc_flags;
+        e.fork_uid = enr.fork_uid;
         n = engine_dispatch(eng, &e);
         if (n != cap.n) {
                 fprintf(stderr, "engine_dispatch returned %u but the sink saw %u findings\n", n, cap.n);
@@ -768,6 +783,8 @@ static void test_trc5(void)
 {
         static const char *const plain_env[] = { "PATH=/usr/bin", "HOME=/root", NULL };
         const Finding *f;
+        RuleState *s5;
+        uint64_t supp0;
 
         build_exec("memfd:payload (deleted)", TR_F_EXEC_MEMFD, plain_env);
         f = EXPECT_ONE(dispatch_rb(NULL, NULL), "TRC-5");
@@ -784,15 +801,75 @@ static void test_trc5(void)
         build_exec("/run/shm/y", 0, NULL);
         EXPECT_ONE(dispatch_rb(NULL, NULL), "TRC-5");
 
-        /* runc re-executing itself from a memfd: not on the host, yes in a container */
+        /* runc re-executing itself from a memfd: a default exception on the program that made the
+         * exec (runc's binary, seen in a trusted mount namespace), never on the memfd's name */
+        s5 = engine_rule(eng, "TRC-5");
+        supp0 = s5 ? s5->suppressed_by_defaults : 0;
         build_exec("memfd:runc_cloned:/proc/self/exe (deleted)", TR_F_EXEC_MEMFD, plain_env);
-        EXPECT_NONE(dispatch_rb("memfd:runc_cloned:/proc/self/exe (deleted)", NULL));
-        build_exec("memfd:runc_cloned:/proc/self/exe (deleted)", TR_F_EXEC_MEMFD, plain_env);
-        EXPECT_NONE(dispatch_rb(NULL, ""));
-        build_exec("memfd:runc_cloned:/proc/self/exe (deleted)", TR_F_EXEC_MEMFD, plain_env);
-        f = EXPECT_ONE(dispatch_rb(NULL, "4f2c9a7e1b3d"), "TRC-5");
+        f = EXPECT_ONE(dispatch_rb("memfd:runc_cloned:/proc/self/exe (deleted)", NULL), "TRC-5");
         if (f)
                 CHECK_DATA_STR(f, "kind", "memfd");
+        for (unsigned i = 0; i < 4; i++) {
+                static const char *const runcs[] = { "/usr/bin/runc", "/usr/sbin/runc", "/usr/local/bin/runc",
+                                                     "/usr/local/sbin/runc" };
+
+                enr.exec_by = runcs[i];
+                enr.exec_by_flags = PATH_F_TRUSTED_NS;
+                build_exec("memfd:runc_cloned:/proc/self/exe (deleted)", TR_F_EXEC_MEMFD, plain_env);
+                rb.h.uid = 0;
+                EXPECT_NONE(dispatch_rb("memfd:runc_cloned:/proc/self/exe (deleted)", NULL));
+                /* whatever the memfd's name */
+                build_exec("memfd:payload (deleted)", TR_F_EXEC_MEMFD, plain_env);
+                rb.h.uid = 0;
+                EXPECT_NONE(dispatch_rb("memfd:payload (deleted)", NULL));
+                /* but not as another user: runc runs rootless containers too, a user's program */
+                build_exec("memfd:runc_cloned:/proc/self/exe (deleted)", TR_F_EXEC_MEMFD, plain_env);
+                EXPECT_ONE(dispatch_rb("memfd:runc_cloned:/proc/self/exe (deleted)", NULL), "TRC-5");
+                /* and not a file in /dev/shm, even executed by root's runc */
+                build_exec("/dev/shm/x", 0, plain_env);
+                rb.h.uid = 0;
+                EXPECT_ONE(dispatch_rb("/dev/shm/x", NULL), "TRC-5");
+        }
+        if (s5) {
+                CHECK_INT(s5->suppressed_by_defaults - supp0, 8);
+                CHECK(s5->n_defaults == 4 && s5->default_suppressed[0] >= 2 && s5->default_suppressed[3] >= 2);
+        }
+        /* not runc: a look-alike path, a path cut short, a path from an untrusted mount namespace
+         * (a bind mount in a namespace of the caller's own), no exec_by at all */
+        enr.exec_by = "/usr/bin/runc2";
+        build_exec("memfd:runc_cloned:/proc/self/exe (deleted)", TR_F_EXEC_MEMFD, plain_env);
+        rb.h.uid = 0;
+        EXPECT_ONE(dispatch_rb("memfd:runc_cloned:/proc/self/exe (deleted)", NULL), "TRC-5");
+        enr.exec_by = "/tmp/usr/bin/runc";
+        build_exec("memfd:x", TR_F_EXEC_MEMFD, plain_env);
+        rb.h.uid = 0;
+        EXPECT_ONE(dispatch_rb("memfd:x", NULL), "TRC-5");
+        enr.exec_by = "/usr/bin/runc";
+        enr.exec_by_flags = PATH_F_TRUSTED_NS | PATH_F_TRUNCATED;
+        build_exec("memfd:x", TR_F_EXEC_MEMFD, plain_env);
+        rb.h.uid = 0;
+        EXPECT_ONE(dispatch_rb("memfd:x", NULL), "TRC-5");
+        enr.exec_by_flags = 0;
+        build_exec("memfd:x", TR_F_EXEC_MEMFD, plain_env);
+        rb.h.uid = 0;
+        EXPECT_ONE(dispatch_rb("memfd:x", NULL), "TRC-5");
+        enr.exec_by = "";
+        enr.exec_by_flags = PATH_F_TRUSTED_NS;
+        build_exec("memfd:x", TR_F_EXEC_MEMFD, plain_env);
+        rb.h.uid = 0;
+        EXPECT_ONE(dispatch_rb("memfd:x", NULL), "TRC-5");
+        /* defaults off: runc's exec is a finding again */
+        if (s5) {
+                s5->defaults_enabled = false;
+                enr.exec_by = "/usr/bin/runc";
+                build_exec("memfd:runc_cloned:/proc/self/exe (deleted)", TR_F_EXEC_MEMFD, plain_env);
+                rb.h.uid = 0;
+                EXPECT_ONE(dispatch_rb("memfd:runc_cloned:/proc/self/exe (deleted)", NULL), "TRC-5");
+                s5->defaults_enabled = true;
+                EXPECT_NONE(dispatch_rb("memfd:runc_cloned:/proc/self/exe (deleted)", NULL));
+                CHECK_INT(s5->suppressed_by_defaults - supp0, 9);
+        }
+        ENR_NONE();
 
         /* look-alikes: a normal binary, a path that only contains /dev/shm, a "memfd:" path that is
          * not a memfd (the kernel flag decides) */
@@ -1087,6 +1164,83 @@ static void test_exceptions_and_counters(void)
         }
 }
 
+/* Configured exceptions: path globs on exception_exe, paths cut short, combined exceptions (all
+ * conditions at once) next to the single-condition lists (any one), and their counters. */
+static void test_combined_exceptions(void)
+{
+        RuleState *s = engine_rule(eng, "TRC-2");
+        RuleException *x = calloc(1, sizeof(RuleException));
+        char err[256];
+        uint64_t supp0;
+
+        if (!s || !x)
+                return;
+        supp0 = s->suppressed;
+        ENR_NONE();
+
+        /* exception_exe: '*' within a directory, '**' across */
+        strcpy(x->exe_glob[0], "/opt/dbg/*");
+        strcpy(x->exe_glob[1], "/usr/lib/jvm/**");
+        x->n_exe = 2;
+        rule_state_set_exceptions(s, x, true);
+        build_ptrace(0, 0);
+        EXPECT_NONE(dispatch_rb("/opt/dbg/gdb", NULL));
+        build_ptrace(0, 0);
+        EXPECT_ONE(dispatch_rb("/opt/dbg/sub/gdb", NULL), "TRC-2");
+        build_ptrace(0, 0);
+        EXPECT_NONE(dispatch_rb("/usr/lib/jvm/java-17/bin/java", NULL));
+        /* a path cut short never matches, even one whose visible part does */
+        enr.exe_flags = PATH_F_TRUNCATED;
+        build_ptrace(0, 0);
+        EXPECT_ONE(dispatch_rb("/usr/lib/jvm/java-17/bin/java", NULL), "TRC-2");
+        build_ptrace(0, 0);
+        EXPECT_ONE(dispatch_rb("/opt/dbg/gdb", NULL), "TRC-2");
+        ENR_NONE();
+        CHECK_INT(s->suppressed - supp0, 2);
+
+        /* combined: exe and uid at once */
+        memset(x, 0, sizeof(*x));
+        CHECK_INT(exception_parse("exe=/usr/bin/strace uid=4321", &x->combined[0], err, sizeof(err)), 0);
+        CHECK_INT(exception_parse("comm=gdb exec_by=/usr/bin/gdb", &x->combined[1], err, sizeof(err)), 0);
+        x->n_combined = 2;
+        x->uid[0] = 7;
+        x->n_uid = 1;
+        rule_state_set_exceptions(s, x, true);
+        supp0 = s->suppressed;
+        build_ptrace(0, 0);
+        rb.h.uid = 4321;
+        EXPECT_NONE(dispatch_rb("/usr/bin/strace", NULL));      /* both hold */
+        build_ptrace(0, 0);
+        rb.h.uid = 4321;
+        EXPECT_ONE(dispatch_rb("/usr/bin/other", NULL), "TRC-2");       /* only the uid */
+        build_ptrace(0, 0);
+        rb.h.uid = 1000;
+        EXPECT_ONE(dispatch_rb("/usr/bin/strace", NULL), "TRC-2");      /* only the exe */
+        build_ptrace(0, 0);
+        rb.h.uid = 7;
+        EXPECT_NONE(dispatch_rb("/usr/bin/other", NULL));       /* the single-condition list: alone */
+        /* comm and exec_by: a process named gdb is not enough, gdb's child is */
+        build_ptrace(0, 0);
+        rb_comm(&rb, "gdb");
+        EXPECT_ONE(dispatch_rb("/tmp/evil", NULL), "TRC-2");
+        enr.exec_by = "/usr/bin/gdb";
+        enr.exec_by_flags = PATH_F_TRUSTED_NS;
+        build_ptrace(0, 0);
+        rb_comm(&rb, "gdb");
+        EXPECT_NONE(dispatch_rb("/tmp/evil", NULL));
+        ENR_NONE();
+        CHECK_INT(s->suppressed - supp0, 3);
+        CHECK_INT(s->combined_suppressed[0], 1);
+        CHECK_INT(s->combined_suppressed[1], 1);
+        CHECK_INT(s->suppressed_by_defaults, 0);
+        /* replacing the exceptions starts their counters again */
+        rule_state_set_exceptions(s, x, false);
+        CHECK(s->combined_suppressed[0] == 0 && s->combined_suppressed[1] == 0 && !s->defaults_enabled);
+        memset(x, 0, sizeof(*x));
+        rule_state_set_exceptions(s, x, true);
+        free(x);
+}
+
 static void test_unavailable(void)
 {
         uint32_t mods[] = { 175, 313 }, one[] = { 175 };
@@ -1262,6 +1416,7 @@ int main(void)
         test_trc6();
         test_trc7();
         test_exceptions_and_counters();
+        test_combined_exceptions();
         test_unavailable();
         bench();
         engine_free(eng);

@@ -98,6 +98,7 @@ static void setup(void)
                 abort();
         ev.wall_ns = 1700000000123456789ull;
         ev.exe = "/usr/bin/packed";
+        ev.exec_by = "/usr/bin/bash";
         ev.container_id = NULL;
 
         memset(&fnd, 0, sizeof(fnd));
@@ -133,7 +134,8 @@ static void test_json(void)
         CHECK_CONTAINS(j, "\"summary\":\"called ptrace(PTRACE_TRACEME) to keep debuggers away\"");
         CHECK_CONTAINS(j, "\"data\":{\"request\":\"PTRACE_TRACEME\",\"n\":-5}");
         CHECK_CONTAINS(j, "\"process\":{\"pid\":4242,\"tid\":4243,\"ppid\":1,\"nsPid\":4242,\"uid\":1000,"
-                          "\"comm\":\"testproc\",\"executable\":\"/usr/bin/packed\",\"containerId\":\"\","
+                          "\"comm\":\"testproc\",\"executable\":\"/usr/bin/packed\",\"execBy\":\"/usr/bin/bash\","
+                          "\"containerId\":\"\","
                           "\"ancestors\":[{\"pid\":100,\"comm\":\"bash\",\"executable\":\"/usr/bin/bash\"},"
                           "{\"pid\":1,\"comm\":\"systemd\",\"executable\":\"/usr/lib/systemd/systemd\"}]}");
         CHECK_CONTAINS(j, ",\"event\":{\"timestamp\":1700000000123456789,");
@@ -155,13 +157,15 @@ static void test_json(void)
                         fnd.nancestors = 0;
                         ev.container_id = "4f2c9a7e1b3d";
                         ev.exe = NULL;
+                        ev.exec_by = NULL;
                         j = json_of(&fnd, __LINE__);
                         snprintf(want, sizeof(want), "\"rule\":{\"id\":\"%s\"", all[i]->id);
                         CHECK_CONTAINS(j, want);
                         snprintf(want, sizeof(want), "\"severityName\":\"%s\"", severity_to_string(all[i]->severity));
                         CHECK_CONTAINS(j, want);
                         CHECK_CONTAINS(j, "\"data\":{}");
-                        CHECK_CONTAINS(j, "\"executable\":\"\",\"containerId\":\"4f2c9a7e1b3d\",\"ancestors\":[]}");
+                        CHECK_CONTAINS(j, "\"executable\":\"\",\"execBy\":\"\",\"containerId\":\"4f2c9a7e1b3d\","
+                                          "\"ancestors\":[]}");
                         free(j);
                 }
         }
@@ -179,6 +183,7 @@ static void test_hostile(void)
         if (rb_decode(&rb, &ev) != 0)
                 abort();
         ev.exe = hostile;
+        ev.exec_by = hostile;
         ev.container_id = hostile;
         ev.hostname = hostile;
         snprintf(fnd.summary, sizeof(fnd.summary), "did %s things", hostile);

@@ -3,7 +3,10 @@
 /*
  * Unit tests for agent/proctable.c: insert/get/remove, eviction of the oldest entry when the table
  * is full (counted), ancestor chains (bounded, loops terminate), and the cgroup table including
- * its reset on overflow. A randomized run is compared with a naive model.
+ * its reset on overflow. A randomized run is compared with a naive model. Tracking from canned
+ * sched_process_fork/exec records: exe and exec_by (inherited at fork, shifted at exec), paths cut
+ * short, trusted mount namespaces, forks by the namespace's init and the forker's uid, and entries
+ * left over from an earlier process with the same pid.
  */
 
 #undef NDEBUG
@@ -289,6 +292,173 @@ static void test_cgtable(void)
         CHECK_STREQ(cgtable_get(t, 100000 + 3 * CGTABLE_MAX - 1), "z");
 }
 
+/* ------------------------------------------------------------------------------------------------ */
+/* tracking fork and exec */
+
+#define HOST_MNTNS 4026531841u
+#define OTHER_MNTNS 4026532999u
+
+static RecBuilder rb;
+
+/* A fork by pid (ns pid ns_pid, uid) of child, then tracked. */
+static void track_fork(uint32_t pid, uint32_t ns_pid, uint32_t uid, uint32_t child, int64_t child_ns)
+{
+        Event e;
+
+        rb_init(&rb, TR_EV_SCHED_PROCESS_FORK);
+        rb.h.pid = rb.h.tid = pid;
+        rb.h.ns_pid = rb.h.ns_tid = ns_pid;
+        rb.h.uid = uid;
+        rb_int(&rb, 0, child);
+        rb_int(&rb, 1, 7000000000ll + child);
+        rb_int(&rb, 2, child_ns);
+        CHECK_INT(rb_decode(&rb, &e), 0);
+        proctable_track(t, &e);
+}
+
+/* An exec of path by pid in mount namespace mntns; trunc marks the path argument as cut. */
+static void track_exec(uint32_t pid, const char *path, bool trunc, uint32_t mntns)
+{
+        Event e;
+
+        rb_init(&rb, TR_EV_SCHED_PROCESS_EXEC);
+        rb.h.pid = rb.h.tid = pid;
+        rb.h.mntns = mntns;
+        rb.h.start_time = 7000000000ull + pid;
+        if (path)
+                rb_arg(&rb, 0, TR_ARG_STR | (trunc ? TR_ARG_F_TRUNC : 0), path, (uint16_t) strlen(path));
+        CHECK_INT(rb_decode(&rb, &e), 0);
+        proctable_track(t, &e);
+}
+
+static void test_track(void)
+{
+        static char longpath[PROC_EXE_MAX + 40];
+        Proc *init, *p;
+
+        fresh();
+        proctable_set_trusted_mntns(t, HOST_MNTNS, 0);
+        CHECK(proctable_mntns_trusted(t, HOST_MNTNS));
+        CHECK(!proctable_mntns_trusted(t, OTHER_MNTNS));
+        CHECK(!proctable_mntns_trusted(t, 0));          /* unknown is never trusted */
+        init = proctable_upsert(t, 1);
+        proc_set_exe(init, "/usr/lib/systemd/systemd", 24, false, true);
+        CHECK_STREQ(init->exe, "/usr/lib/systemd/systemd");
+        CHECK_INT(init->exe_flags, PATH_F_TRUSTED_NS);
+
+        /* PID 1 forks 100: it inherits exe (and its flags), is marked as forked by init as root */
+        track_fork(1, 1, 0, 100, 100);
+        p = proctable_get(t, 100);
+        CHECK(p && strcmp(p->exe, "/usr/lib/systemd/systemd") == 0 && p->exe_flags == PATH_F_TRUSTED_NS);
+        CHECK(p && p->exec_by[0] == 0 && p->ppid == 1);
+        CHECK(p && p->flags == (PROC_F_FORK_SEEN | PROC_F_FORKED_BY_INIT) && p->fork_uid == 0);
+        /* 100 execs the executor, which execs the service: each exec shifts exe into exec_by */
+        track_exec(100, "/usr/lib/systemd/systemd-executor", false, HOST_MNTNS);
+        p = proctable_get(t, 100);
+        CHECK(p && strcmp(p->exe, "/usr/lib/systemd/systemd-executor") == 0);
+        CHECK(p && strcmp(p->exec_by, "/usr/lib/systemd/systemd") == 0 && p->exec_by_flags == PATH_F_TRUSTED_NS);
+        track_exec(100, "/usr/sbin/sshd", false, OTHER_MNTNS);       /* the service's own namespace */
+        p = proctable_get(t, 100);
+        CHECK(p && strcmp(p->exe, "/usr/sbin/sshd") == 0 && p->exe_flags == 0);
+        CHECK(p && strcmp(p->exec_by, "/usr/lib/systemd/systemd-executor") == 0 &&
+              p->exec_by_flags == PATH_F_TRUSTED_NS);
+        CHECK(p && (p->flags & PROC_F_FORKED_BY_INIT));  /* a property of the process: kept across execs */
+
+        /* 100 forks 101 (not init: ns pid 100), as uid 1000; 101 execs from another namespace */
+        track_fork(100, 100, 1000, 101, 101);
+        p = proctable_get(t, 101);
+        CHECK(p && p->flags == PROC_F_FORK_SEEN && p->fork_uid == 1000);
+        CHECK(p && strcmp(p->exec_by, "/usr/lib/systemd/systemd-executor") == 0);
+        track_exec(101, "/usr/local/bin/runc", false, OTHER_MNTNS);
+        track_exec(101, "memfd:x (deleted)", false, OTHER_MNTNS);
+        p = proctable_get(t, 101);
+        CHECK(p && strcmp(p->exec_by, "/usr/local/bin/runc") == 0 && p->exec_by_flags == 0);
+
+        /* a child that is the init of a new pid namespace was not forked by "its" init */
+        track_fork(1, 1, 0, 102, 1);
+        p = proctable_get(t, 102);
+        CHECK(p && p->flags == PROC_F_FORK_SEEN);
+
+        /* paths cut short: by the kernel (flag), by length, by a NUL in the record */
+        track_fork(1, 1, 0, 200, 200);
+        track_exec(200, "/usr/bin/runc", true, HOST_MNTNS);
+        p = proctable_get(t, 200);
+        CHECK(p && strcmp(p->exe, "/usr/bin/runc") == 0 && p->exe_flags == (PATH_F_TRUNCATED | PATH_F_TRUSTED_NS));
+        track_exec(200, "memfd:y", false, HOST_MNTNS);
+        p = proctable_get(t, 200);
+        CHECK(p && strcmp(p->exec_by, "/usr/bin/runc") == 0 && (p->exec_by_flags & PATH_F_TRUNCATED));
+        memset(longpath, 'a', sizeof(longpath) - 1);
+        longpath[0] = '/';
+        track_exec(200, longpath, false, HOST_MNTNS);
+        p = proctable_get(t, 200);
+        CHECK(p && strlen(p->exe) == PROC_EXE_MAX - 1 && (p->exe_flags & PATH_F_TRUNCATED));
+        longpath[PROC_EXE_MAX - 1] = 0;         /* exactly PROC_EXE_MAX - 1 bytes: fits */
+        track_exec(200, longpath, false, HOST_MNTNS);
+        p = proctable_get(t, 200);
+        CHECK(p && strlen(p->exe) == PROC_EXE_MAX - 1 && !(p->exe_flags & PATH_F_TRUNCATED));
+        {
+                Event e;
+
+                rb_init(&rb, TR_EV_SCHED_PROCESS_EXEC);
+                rb.h.pid = 200;
+                rb.h.mntns = HOST_MNTNS;
+                rb.h.start_time = 7000000200ull;
+                rb_arg(&rb, 0, TR_ARG_STR, "/usr/bin/runc\0/x", 16);
+                CHECK_INT(rb_decode(&rb, &e), 0);
+                proctable_track(t, &e);
+                p = proctable_get(t, 200);
+                CHECK(p && strcmp(p->exe, "/usr/bin/runc") == 0 && (p->exe_flags & PATH_F_TRUNCATED));
+                /* an exec record without its path: unknown */
+                rb_init(&rb, TR_EV_SCHED_PROCESS_EXEC);
+                rb.h.pid = 200;
+                rb.h.start_time = 7000000200ull;
+                rb.h.flags = TR_F_ARGS_TRUNC;
+                CHECK_INT(rb_decode(&rb, &e), 0);
+                proctable_track(t, &e);
+                p = proctable_get(t, 200);
+                CHECK(p && p->exe[0] == 0 && p->exe_flags == 0 && strcmp(p->exec_by, "/usr/bin/runc") == 0);
+        }
+
+        /* an exec of a process the table does not know: exec_by unknown */
+        track_exec(300, "/usr/bin/ls", false, HOST_MNTNS);
+        p = proctable_get(t, 300);
+        CHECK(p && strcmp(p->exe, "/usr/bin/ls") == 0 && p->exec_by[0] == 0 && p->flags == 0);
+        /* an entry left by an earlier process with the same pid (another start time) */
+        p = proctable_get(t, 100);
+        if (p)
+                p->start_time = 1;
+        track_exec(100, "/usr/bin/true", false, HOST_MNTNS);
+        p = proctable_get(t, 100);
+        CHECK(p && p->exec_by[0] == 0 && p->flags == 0);
+
+        /* a fork whose parent is evicted to make room for the child still copies the parent */
+        fresh();
+        proctable_set_trusted_mntns(t, HOST_MNTNS, 0);
+        p = proctable_upsert(t, 5);
+        proc_set_exe(p, "/usr/bin/runc", 13, false, true);
+        for (uint32_t i = 0; i < PROCTABLE_MAX - 1; i++)
+                (void) proctable_upsert(t, 1000 + i);
+        CHECK_INT(t->count, PROCTABLE_MAX);
+        track_fork(5, 5, 0, 999999, 999999);
+        CHECK(proctable_get(t, 5) == NULL);
+        p = proctable_get(t, 999999);
+        CHECK(p && strcmp(p->exe, "/usr/bin/runc") == 0 && p->exe_flags == PATH_F_TRUSTED_NS);
+
+        /* events other than fork and exec change nothing; a fork without a child pid neither */
+        {
+                Event e;
+                unsigned n = t->count;
+
+                rb_init(&rb, 101);
+                CHECK_INT(rb_decode(&rb, &e), 0);
+                proctable_track(t, &e);
+                rb_init(&rb, TR_EV_SCHED_PROCESS_FORK);
+                CHECK_INT(rb_decode(&rb, &e), 0);
+                proctable_track(t, &e);
+                CHECK_INT(t->count, n);
+        }
+}
+
 int main(void)
 {
         t = calloc(1, sizeof(*t));
@@ -299,6 +469,7 @@ int main(void)
         test_random_model();
         test_ancestors();
         test_cgtable();
+        test_track();
         proctable_done(t);
         proctable_done(t);      /* twice is harmless */
         free(t);

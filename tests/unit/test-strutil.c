@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
 /*
- * Unit tests for agent/strutil.c: UTF-8 sanitizing, terminal escaping, glob matching and edit
- * distance. Randomized parts use a fixed seed and compare against naive reference versions.
+ * Unit tests for agent/strutil.c: UTF-8 sanitizing, terminal escaping, glob matching (filters'
+ * globs and path globs) and edit distance. Randomized parts use a fixed seed and compare against naive reference versions.
  */
 
 #undef NDEBUG
@@ -403,6 +403,156 @@ static void test_glob(void) {
         }
 }
 
+/* Deterministic PRNG (xorshift64*). */
+static uint64_t xrand(uint64_t *state) {
+        uint64_t x = *state;
+
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        *state = x;
+        return x * 2685821657736338717ull;
+}
+
+/* Naive recursive reference for path globs made of literals, '/', '*', '**' and '?': start is the
+ * whole pattern, to see what stands before a '**'. */
+static bool ref_path_glob(const char *start, const char *p, const char *s) {
+        if (*p == 0)
+                return *s == 0;
+        if (p[0] == '*' && p[1] == '*') {
+                const char *q = p;
+
+                while (*q == '*')
+                        q++;
+                if (p > start && p[-1] == '/' && *q == '/' && ref_path_glob(start, q + 1, s))
+                        return true;
+                for (size_t k = 0;; k++) {
+                        if (ref_path_glob(start, q, s + k))
+                                return true;
+                        if (s[k] == 0)
+                                return false;
+                }
+        }
+        if (*p == '*') {
+                for (size_t k = 0;; k++) {
+                        if (ref_path_glob(start, p + 1, s + k))
+                                return true;
+                        if (s[k] == 0 || s[k] == '/')
+                                return false;
+                }
+        }
+        if (*s == 0)
+                return false;
+        if ((*p == '?' && *s != '/') || *p == *s)
+                return ref_path_glob(start, p + 1, s + 1);
+        return false;
+}
+
+#define CHECK_PGLOB(p, s, expected)                                                     \
+        do {                                                                            \
+                if (path_glob_match((p), (s)) != (expected)) {                          \
+                        fprintf(stderr, "%s:%d: path_glob_match(\"%s\", \"%s\") != %s\n", \
+                                __FILE__, __LINE__, (p), (s), #expected);               \
+                        failures++;                                                     \
+                }                                                                       \
+        } while (0)
+
+static void test_path_glob(void) {
+        static char big[20001], longpat[PATH_GLOB_MAX + 2];
+        char pat[16], s[16];
+        uint64_t seed = 77;
+
+        /* '*' stays inside one component, '**' crosses them */
+        CHECK_PGLOB("/usr/lib/jvm/*", "/usr/lib/jvm/java", true);
+        CHECK_PGLOB("/usr/lib/jvm/*", "/usr/lib/jvm/java-17/bin/java", false);
+        CHECK_PGLOB("/usr/lib/jvm/**", "/usr/lib/jvm/java-17/bin/java", true);
+        CHECK_PGLOB("/usr/lib/jvm/**", "/usr/lib/jvm/java", true);
+        CHECK_PGLOB("/usr/lib/jvm/**", "/usr/lib/jvm", false);
+        CHECK_PGLOB("/usr/lib/jvm/*/bin/java", "/usr/lib/jvm/java-17/bin/java", true);
+        CHECK_PGLOB("/usr/lib/jvm/*/bin/java", "/usr/lib/jvm/a/b/bin/java", false);
+        CHECK_PGLOB("/usr/bin/*", "/usr/bin/", true);
+        CHECK_PGLOB("/usr/bin/*", "/usr/bin/x/y", false);
+        CHECK_PGLOB("/proc/*/mem", "/proc/1234/mem", true);
+        CHECK_PGLOB("/proc/*/mem", "/proc/1234/task/5/mem", false);
+        CHECK_PGLOB("/proc/**/mem", "/proc/1234/task/5/mem", true);
+        CHECK_PGLOB("*", "/usr/bin/ls", false);
+        CHECK_PGLOB("**", "/usr/bin/ls", true);
+        CHECK_PGLOB("***", "/usr/bin/ls", true);
+        CHECK_PGLOB("/**", "/", true);
+        CHECK_PGLOB("*", "", true);
+        CHECK_PGLOB("", "", true);
+        CHECK_PGLOB("", "/", false);
+        CHECK_PGLOB("/opt/*.jar", "/opt/a.jar", true);
+        CHECK_PGLOB("/opt/*.jar", "/opt/x/a.jar", false);
+        /* a '**' between slashes may also stand for no directory at all */
+        CHECK_PGLOB("/opt/**/java", "/opt/java", true);
+        CHECK_PGLOB("/opt/**/java", "/opt/a/java", true);
+        CHECK_PGLOB("/opt/**/java", "/opt/a/b/java", true);
+        CHECK_PGLOB("/opt/**/java", "/optjava", false);
+        CHECK_PGLOB("/opt/**/java", "/opt/xjava", false);
+        CHECK_PGLOB("/opt**/java", "/optx/y/java", true);
+        CHECK_PGLOB("/opt**/java", "/opt/java", true);
+        CHECK_PGLOB("/opt/**java", "/opt/a/java", true);
+        CHECK_PGLOB("/opt/**java", "/opt/xjava", true);
+        /* '?' and sets never match '/' */
+        CHECK_PGLOB("/usr/bin/?", "/usr/bin/x", true);
+        CHECK_PGLOB("/usr?bin/x", "/usr/bin/x", false);
+        CHECK_PGLOB("/usr/[a-z]bin/x", "/usr/sbin/x", true);
+        CHECK_PGLOB("/usr[!a]bin", "/usr/bin", false);
+        CHECK_PGLOB("/usr[!a]bin", "/usrxbin", true);
+        CHECK_PGLOB("/usr[/]bin", "/usr/bin", false);
+        CHECK_PGLOB("/a[", "/a[", true);
+        CHECK_PGLOB("/a\\*", "/a*", true);
+        CHECK_PGLOB("/a\\*", "/ab", false);
+        CHECK_PGLOB("/my\\ app/*", "/my app/x", true);
+        CHECK_PGLOB("/x/\\**", "/x/*y", true);
+        CHECK_PGLOB("/x/\\**", "/x/y", false);
+        CHECK_PGLOB("/caf\xc3\xa9/?", "/caf\xc3\xa9/\xc3\xa9", true);
+        CHECK_PGLOB("memfd:*", "memfd:runc_cloned:/proc/self/exe (deleted)", false);
+        CHECK_PGLOB("memfd:**", "memfd:runc_cloned:/proc/self/exe (deleted)", true);
+        CHECK(!path_glob_match(NULL, "/a"));
+        CHECK(!path_glob_match("/a", NULL));
+
+        /* too long a pattern never matches, even "**" padded */
+        memset(longpat, '*', sizeof(longpat) - 1);
+        CHECK_PGLOB(longpat, "/x", false);
+        longpat[PATH_GLOB_MAX] = 0;
+        CHECK_PGLOB(longpat, "/x", true);
+
+        /* linear in the input on patterns that make naive matchers exponential */
+        memset(big, 'a', sizeof(big) - 1);
+        CHECK_PGLOB("**a**a**a**a**a**a**a**a**a**a**a**b", big, false);
+        CHECK_PGLOB("*a*a*a*a*a*a*a*a*a*a*a*a*b", big, false);
+        for (size_t i = 1; i < sizeof(big) - 1; i += 2)
+                big[i] = '/';
+        CHECK_PGLOB("/**/a/**/a/**/a/**/b", big, false);
+
+        /* random comparison with the reference */
+        for (int round = 0; round < 200000; round++) {
+                static const char *const parts_p[] = { "a", "/", "*", "**", "?", "/**/" };
+                static const char alpha_s[] = "a/";
+                size_t lp = 0, ls = (size_t) (xrand(&seed) % 10);
+                unsigned np = (unsigned) (xrand(&seed) % 6);
+
+                for (unsigned i = 0; i < np; i++) {
+                        const char *q = parts_p[xrand(&seed) % 6];
+
+                        if (lp + strlen(q) >= sizeof(pat))
+                                break;
+                        memcpy(pat + lp, q, strlen(q));
+                        lp += strlen(q);
+                }
+                pat[lp] = 0;
+                for (size_t i = 0; i < ls; i++)
+                        s[i] = alpha_s[xrand(&seed) % 2];
+                s[ls] = 0;
+                if (path_glob_match(pat, s) != ref_path_glob(pat, pat, s)) {
+                        fprintf(stderr, "path glob mismatch: \"%s\" \"%s\": %d\n", pat, s, path_glob_match(pat, s));
+                        failures++;
+                }
+        }
+}
+
 static unsigned ref_edit_distance(const char *a, const char *b) {
         size_t la = strlen(a), lb = strlen(b);
         unsigned d[32][32];
@@ -490,6 +640,7 @@ int main(void) {
         test_escape_terminal();
         test_utf8_random();
         test_glob();
+        test_path_glob();
         test_edit_distance();
 
         if (failures > 0) {
