@@ -236,8 +236,10 @@ static void test_wants_all(void)
         CHECK(!want("execve")->on && !want("kill")->on && !want("close")->on && !want("sched_process_fork")->on);
 
         /* opens: the returned file written and the preload list (TRC-7) or a mem file (TRC-3) */
-        CHECK_INT(want("openat")->cfg.nterms, 2);
+        CHECK_INT(want("openat")->cfg.nterms, 3);
         CHECK(has_group(want("openat"), preload, 1) && has_group(want("openat"), procmem, 1));
+        CHECK(has_term(want("openat"), TR_FIELD_RETCLASS, TR_OP_MASK_EQ, TR_FC_WRITE | TR_FC_PRELOAD_NEW,
+                       TR_FC_PRELOAD_NEW));
         CHECK(has_group(want("open_by_handle_at"), preload, 1) && has_group(want("creat"), procmem, 1));
 
         /* mprotect: a PROT_EXEC term on arg 2; mmap asks for W and X at once */
@@ -313,7 +315,7 @@ static void test_wants_disable(void)
         CHECK_INT(engine_set_enabled(eng, "TRC-3", false), 0);
         engine_wants(eng, wants, &env);
         CHECK(want("openat")->on && want("open")->on && want("openat2")->on && want("creat")->on);
-        CHECK_INT(want("openat")->cfg.nterms, 1);
+        CHECK_INT(want("openat")->cfg.nterms, 2);
         CHECK(has_term(want("openat"), TR_FIELD_RETCLASS, TR_OP_MASK_EQ, TR_FC_WRITE | TR_FC_PRELOAD,
                        TR_FC_WRITE | TR_FC_PRELOAD));
         CHECK(!want("process_vm_writev")->on);
@@ -982,6 +984,20 @@ static void test_trc7(void)
                 CHECK_DATA_STR(f, "requested_path", "ld.so.preload");
         build_open(85, "/tmp/hardlink", 0, W | TR_FC_PRELOAD, "/tmp/hardlink", 0);
         EXPECT_ONE(dispatch_rb(NULL, NULL), "TRC-7");
+        /* made by the open itself: one finding, for the write */
+        build_open(257, "/etc/ld.so.preload", O_WRONLY | O_CREAT, W | TR_FC_PRELOAD | TR_FC_PRELOAD_NEW,
+                   "/etc/ld.so.preload", 0);
+        f = EXPECT_ONE(dispatch_rb(NULL, NULL), "TRC-7");
+        if (f)
+                CHECK_DATA_STR(f, "operation", "open for write");
+        /* read by its name for the first time: put in place some way not seen */
+        build_open(257, "/etc/ld.so.preload", O_RDONLY | O_CLOEXEC, R | TR_FC_PRELOAD | TR_FC_PRELOAD_NEW,
+                   "/etc/ld.so.preload", 0);
+        f = EXPECT_ONE(dispatch_rb(NULL, NULL), "TRC-7");
+        if (f) {
+                CHECK_DATA_STR(f, "operation", "in effect");
+                CHECK_CONTAINS(f->summary, "never seen before");
+        }
 
         /* put in place: the target resolved against the directory the kernel side read */
         rb_init(&rb, 82);
