@@ -37,7 +37,7 @@ Severity severity_from_string(const char *s);
 #define RULE_MAX_TAGS 6
 #define FINDING_MAX_DATA 8
 #define FINDING_VALUE_MAX 1024
-#define RULE_MAX_DEFAULT_EXCEPTIONS 16
+#define RULE_MAX_DEFAULT_EXCEPTIONS 24
 
 /*
  * One event a rule needs, and which instances of it: the terms are groups ORed, each group a run of

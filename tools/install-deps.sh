@@ -11,7 +11,7 @@ packages=(
         libclang-rt-14-dev      # libFuzzer and the sanitizer runtimes for clang (fuzz/run.sh)
         libbpf-dev libelf-dev zlib1g-dev libsystemd-dev libjson-c-dev libcurl4-openssl-dev libinih-dev
         # tests: live harness, benign workload, D-Bus and journal tests, man-page lint
-        python3 perl tar gzip openssh-client dbus systemd mandoc
+        python3 perl tar gzip openssh-client dbus systemd mandoc openbsd-inetd
         # packages (tools/build-deb.sh, tools/build-rpm.sh) and the system test (tests/system/run.sh)
         debhelper dpkg-dev lintian rpm rpmlint debootstrap systemd-container procps util-linux
 )

@@ -172,9 +172,19 @@ const Rule rule_trc1 = {
          * systemd (PID 1, not a user's `systemd --user`, whose children have another parent) starts
          * with Accept=yes or StandardInput=socket, exec'd by systemd itself or by systemd-executor
          * (systemd 255 and later), and servers started by inetd-style super-servers running as root
-         * (any user can run inetd or tcpd, but then that user forked the server's process).
+         * (any user can run inetd or tcpd, but then that user forked the server's process). And
+         * the child of those that puts the connection on fds 0-2 before the exec: a child of PID 1
+         * still running systemd's binary (or systemd-executor, which systemd exec'd), a child of
+         * root's inetd still running inetd.
          */
         .default_exceptions = {
+                "event=dup,dup2,dup3,fcntl exe=/usr/lib/systemd/systemd parent=init",
+                "event=dup,dup2,dup3,fcntl exe=/lib/systemd/systemd parent=init",
+                "event=dup,dup2,dup3,fcntl exe=/usr/lib/systemd/systemd-executor exec_by=/usr/lib/systemd/systemd "
+                "parent=init",
+                "event=dup,dup2,dup3,fcntl exe=/usr/sbin/inetd parent_uid=0",
+                "event=dup,dup2,dup3,fcntl exe=/usr/sbin/xinetd parent_uid=0",
+                "event=dup,dup2,dup3,fcntl exe=/usr/sbin/inetutils-inetd parent_uid=0",
                 "event=sched_process_exec exec_by=/usr/lib/systemd/systemd parent=init",
                 "event=sched_process_exec exec_by=/lib/systemd/systemd parent=init",
                 "event=sched_process_exec exec_by=/usr/lib/systemd/systemd-executor parent=init",
