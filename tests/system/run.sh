@@ -251,6 +251,26 @@ else
         cc -O2 -o "$ROOT/opt/t/systest-trc2" "$SRC/tests/triggers/trc2_traceme.c"
 fi
 cp "$ROOT/bin/true" "$ROOT/opt/t/systest-trc7"
+cp "$ROOT/bin/cat" "$ROOT/opt/t/systest-cat"
+if [ -x "$TRIGGERS/trc1_reverse_shell" ]; then
+        cp "$TRIGGERS/trc1_reverse_shell" "$ROOT/opt/t/systest-trc1"
+else
+        cc -O2 -o "$ROOT/opt/t/systest-trc1" "$SRC/tests/triggers/trc1_reverse_shell.c"
+fi
+# A service started by systemd on each connection (Accept=yes), its stdin and stdout the socket:
+# the shape of a bind shell, legitimately; TRC-1's default exceptions keep it silent.
+mkdir -p "$ROOT/etc/systemd/system"
+cat >"$ROOT/etc/systemd/system/systest-echo.socket" <<'UNIT'
+[Socket]
+ListenStream=127.0.0.1:7777
+Accept=yes
+UNIT
+cat >"$ROOT/etc/systemd/system/systest-echo@.service" <<'UNIT'
+[Service]
+ExecStart=/opt/t/systest-cat
+StandardInput=socket
+StandardOutput=socket
+UNIT
 
 systemd-nspawn --boot --register=no --keep-unit --machine="$MACHINE" -D "$ROOT" --console=read-only \
         --capability=CAP_BPF,CAP_PERFMON --system-call-filter="bpf perf_event_open" \
@@ -350,6 +370,24 @@ trigger -E LD_PRELOAD=/nonexistent-systest.so /opt/t/systest-trc7 >/dev/null 2>&
 poll 15 more_than TRC-7 systest-trc7 "$n7"
 report "control: a later TRC-7 detection arrives" $? "$(agent_log)"
 check "disabled TRC-2: trigger again, no new entry" test "$(count TRC-2 systest-trc2)" = "$n2"
+
+# systemd's Accept=yes: its child dup2s the connection onto fds 0-1 and execs the service; both
+# are that shape, and both are excepted by TRC-1's defaults (systemd, PID 1). A reverse shell
+# connecting to the same socket from a transient unit is the control: it is reported.
+check "systemctl start systest-echo.socket (Accept=yes)" IN systemctl start systest-echo.socket
+n1=$(IN journalctl --no-pager -o json TRACEE_RULE_ID=TRC-1 | grep -c '^{')
+OUT=$(IN bash -c 'exec 3<>/dev/tcp/127.0.0.1/7777 && echo hello-accept >&3 && head -n 1 <&3' 2>&1)
+report "a connection to the Accept=yes socket is served by systest-cat" "$([ "$OUT" = hello-accept ]; echo $?)" "$OUT"
+trigger /opt/t/systest-trc1 dup2 7777 >/dev/null 2>&1
+poll 15 more_than TRC-1 systest-trc1 0
+report "control: a reverse shell onto the same socket is reported (TRC-1)" $? "$(agent_log)"
+OUT=$(IN journalctl --no-pager -o json TRACEE_RULE_ID=TRC-1 | grep -v '"TRACEE_COMM" *: *"systest-trc1"' | grep -c '^{')
+report "no TRC-1 entry for systemd's Accept=yes child or its service ($n1 before, $OUT after)" \
+        "$([ "$OUT" = "$n1" ]; echo $?)" "$(IN journalctl --no-pager TRACEE_RULE_ID=TRC-1 2>&1 | tail -5)"
+OUT=$(IN traceectl --json rule show TRC-1 2>&1)
+report "traceectl rule show TRC-1: the suppression is counted against its default exceptions" \
+        "$(printf '%s' "$OUT" | grep -Eq '"suppressedByDefaults" *: *[1-9]'; echo $?)" "$OUT"
+IN systemctl stop systest-echo.socket >/dev/null 2>&1
 
 OUT=$(IN runuser -u nobody -- traceectl rule enable TRC-2 2>&1); rc=$?
 report "traceectl rule enable TRC-2 as nobody is denied (exit 4)" "$([ $rc = 4 ]; echo $?)" "exit $rc: $OUT"
