@@ -586,6 +586,19 @@ int bpf_set_exec_env(Bpf *b, bool on)
         return 0;
 }
 
+int bpf_set_exec_scan(Bpf *b, uint32_t flags)
+{
+        uint32_t zero = 0, mask = TR_SET_LDSCAN | TR_SET_LDSCAN_LLP;
+
+        flags &= mask;
+        if ((b->settings.flags & mask) == flags)
+                return 0;
+        b->settings.flags = (b->settings.flags & ~mask) | flags;
+        if (bpf_map_update_elem(b->fd_settings, &zero, &b->settings, BPF_ANY) < 0)
+                return log_error_errno(errno, "cannot write the BPF settings: %m");
+        return 0;
+}
+
 int bpf_epoll_fd(Bpf *b)
 {
         return ringreader_fd(b->rb);

@@ -76,6 +76,8 @@ int bpf_set_filter(Bpf *b, const KernelFilter *f);
 int bpf_set_names(Bpf *b, const char (*names)[TR_NAME_MAX], unsigned n);
 /* Whether exec events capture the environment (a rule may need it). */
 int bpf_set_exec_env(Bpf *b, bool on);
+/* What exec events search the environment and argv for (TR_SET_LDSCAN, TR_SET_LDSCAN_LLP). */
+int bpf_set_exec_scan(Bpf *b, uint32_t flags);
 int bpf_epoll_fd(Bpf *b);
 /* Consumes everything pending; returns records consumed or a negative errno. */
 int bpf_consume(Bpf *b);

@@ -356,6 +356,8 @@ static int context_update_kernel(Context *c)
                 return -ENOMEM;
         engine_wants(c->engine, wants, &env);
         r = bpf_set_exec_env(c->pipeline->bpf, env);
+        if (r >= 0)
+                r = bpf_set_exec_scan(c->pipeline->bpf, engine_exec_scan(c->engine));
         if (r >= 0) {
                 char names[16][TR_NAME_MAX];
 

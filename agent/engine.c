@@ -308,6 +308,14 @@ void engine_wants(Engine *e, EventWant *wants, bool *ret_exec_env)
                 *ret_exec_env = exec_env;
 }
 
+uint32_t engine_exec_scan(Engine *e)
+{
+        for (size_t r = 0; r < e->nrules; r++)
+                if (e->rules[r].enabled && e->rules[r].rule->needs_ld_scan)
+                        return TR_SET_LDSCAN | (e->opts.ld_library_path ? TR_SET_LDSCAN_LLP : 0);
+        return 0;
+}
+
 unsigned engine_watch_names(Engine *e, char (*names)[TR_NAME_MAX], unsigned max)
 {
         unsigned n = 0;

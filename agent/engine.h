@@ -103,6 +103,9 @@ struct Rule {
         /* the names TR_OP_BASENAME terms look for (tr_names), NULL-terminated */
         const char *watch_names[RULE_MAX_NAMES];
         bool needs_exec_env;
+        /* exec must search the environment and argv for the loader's variables and options
+         * (TR_SET_LDSCAN; with RuleOptions.ld_library_path, LD_LIBRARY_PATH= too) */
+        bool needs_ld_scan;
         /* Returns true and fills f (f->summary and data) when the event is a finding. */
         bool (*match)(const Event *e, const RuleOptions *o, Finding *f);
         /*
@@ -188,6 +191,8 @@ void engine_wants(Engine *e, EventWant *wants, bool *ret_exec_env);
 /* The names the enabled rules' TR_OP_BASENAME terms look for, into names (up to max, each at most
  * TR_NAME_MAX - 1 bytes); returns how many. */
 unsigned engine_watch_names(Engine *e, char (*names)[TR_NAME_MAX], unsigned max);
+/* TR_SET_LDSCAN* flags the enabled rules need exec events to carry. */
+uint32_t engine_exec_scan(Engine *e);
 /* Marks rules whose every needed syscall lacks a tracepoint on this kernel as unavailable. */
 void engine_mark_unavailable(Engine *e, const uint32_t *ids, unsigned n);
 

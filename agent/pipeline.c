@@ -54,15 +54,28 @@ static uint32_t mntns_of(const char *path)
         return (uint32_t) st.st_ino;
 }
 
+#define PROC_PID_INIT_INO 0xEFFFFFFCu      /* the initial pid namespace's inode number (include/linux/proc_ns.h) */
+
+/* The number /proc knows an event's process by: its host pid when the agent is in the initial pid
+ * namespace; its pid in the agent's namespace when the agent is in a container and the process in
+ * the same one; 0 (unknown) otherwise: a host pid read there would name another process. */
+static uint32_t proc_pid_of(const Pipeline *p, const Event *e)
+{
+        if (!p->own_pidns)
+                return e->h.pid;
+        return e->h.pidns == p->own_pidns ? e->h.ns_pid : 0;
+}
+
 /* The executable of a live process from /proc/PID/exe; a link that fills the buffer may have been
  * cut, and one that cannot be read leaves the path unknown. */
 static void proc_read_exe(Proc *p, uint32_t pid, bool trusted)
 {
         char path[64], buf[PROC_EXE_MAX];
-        ssize_t n;
+        ssize_t n = -1;
 
         snprintf(path, sizeof(path), "/proc/%u/exe", pid);
-        n = readlink(path, buf, sizeof(buf));
+        if (pid)
+                n = readlink(path, buf, sizeof(buf));
         if (n <= 0) {
                 p->exe[0] = 0;
                 p->exe_flags = 0;
@@ -150,7 +163,7 @@ static void enrich(Pipeline *p, Event *e)
                 pr->uid = e->h.uid;
                 pr->start_time = e->h.start_time;
                 memcpy(pr->comm, e->h.comm, sizeof(pr->comm));
-                proc_read_exe(pr, e->h.pid, proctable_mntns_trusted(&p->procs, e->h.mntns));
+                proc_read_exe(pr, proc_pid_of(p, e), proctable_mntns_trusted(&p->procs, e->h.mntns));
         }
         proctable_track(&p->procs, e);
         pr = proctable_get(&p->procs, e->h.pid);
@@ -276,7 +289,15 @@ int pipeline_new(sd_event *e, const BpfOptions *o, pipeline_event_fn fn, void *u
          * in the agent's own (a private one under the unit's sandboxing): no other process can
          * change what a path there names without root. */
         proctable_set_trusted_mntns(&p->procs, mntns_of("/proc/1/ns/mnt"), mntns_of("/proc/self/ns/mnt"));
-        (void) procfs_seed(&p->procs);
+        {
+                uint32_t own = mntns_of("/proc/self/ns/pid");
+
+                p->own_pidns = own && own != PROC_PID_INIT_INO ? own : 0;
+        }
+        /* /proc is keyed by host pids only in the initial pid namespace; in a container the table
+         * fills as processes show up (enrich()) */
+        if (!p->own_pidns)
+                (void) procfs_seed(&p->procs);
 
         bo.on_record = on_record;
         bo.userdata = p;

@@ -38,6 +38,9 @@ struct Pipeline {
         PipelineStats stats;
         uint64_t lost_reported;
         uint64_t tick_usec;
+        /* The agent's own pid namespace, when it is not the initial one (a container): /proc then
+         * numbers processes in it, not by the host pids the kernel side reports. 0 = initial. */
+        uint32_t own_pidns;
 };
 
 int pipeline_new(sd_event *e, const BpfOptions *o, pipeline_event_fn fn, void *userdata, Pipeline **ret);

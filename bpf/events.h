@@ -30,7 +30,8 @@
  *   14      TR_ARG_FDINFO: what the returned fd refers to (TR_SYS_RET_FD)
  *   15      TR_ARG_STR: the kernel's path of the returned fd's file (its dentry, mount by mount)
  *   16 + i  TR_ARG_STR: the directory path argument i is resolved against, from the kernel (the
- *           dirfd's file, the cwd, or the root for absolute paths); the agent joins them
+ *           dirfd's file, the cwd, or the root for absolute paths); the agent joins them. For an
+ *           fd argument i (TR_CAP_FD) of a regular file: that file's kernel path
  *
  * Event type numbers: syscalls use the x86_64 syscall number; other events have fixed numbers from
  * 1000. Never renumber or reuse one.
@@ -193,8 +194,9 @@ enum {
 /* mprotect's prev_prot argument: the vm_flags of every VMA in the range ORed, with these bits added
  * (vm_flags itself never uses them). */
 #define TR_VMA_FILE_BACKED      (1ull << 62)    /* a file backs some VMA of the range */
-#define TR_VMA_WRITTEN          (1ull << 61)    /* some VMA of the range has private pages that were written
-                                                 * (an anon_vma: written since mapped, or copied on write) */
+#define TR_VMA_WRITTEN          (1ull << 61)    /* some VMA of the range, not executable, has private pages
+                                                 * that were written (an anon_vma: written since mapped, or
+                                                 * copied on write): code may have been put there */
 #define TR_VMA_DUALMAP          (1ull << 60)    /* some VMA's file is also mapped writable and shared */
 #define TR_VMA_ANON             (1ull << 59)    /* some VMA of the range has no file */
 #define TR_VMA_MANY             (1ull << 58)    /* more VMAs than walked: the others were not looked at */
@@ -294,6 +296,10 @@ struct tr_settings {
         __u32 flags;            /* TR_SET_* */
 };
 #define TR_SET_EXEC_ENV         (1u << 0)       /* capture the environment on exec */
+#define TR_SET_LDSCAN           (1u << 1)       /* exec: scan the whole environment for LD_PRELOAD= and LD_AUDIT=,
+                                                 * and the argv of a program without an interpreter (the loader
+                                                 * run directly) for --preload and --audit */
+#define TR_SET_LDSCAN_LLP       (1u << 2)       /* ... and LD_LIBRARY_PATH= */
 
 /* Per-CPU counters (tr_stats), index = TR_STAT_*. */
 enum {

@@ -50,7 +50,7 @@ static long vma_cb(struct task_struct *task, struct vm_area_struct *vma, void *d
                         w->flags |= TR_VMA_DUALMAP;
         } else
                 w->flags |= TR_VMA_ANON;
-        if (vma->anon_vma)
+        if (vma->anon_vma && !(vma->vm_flags & VM_EXEC))
                 w->flags |= TR_VMA_WRITTEN;
         w->next = vma->vm_end;
         if (w->next >= w->end)
@@ -146,8 +146,14 @@ __noinline int tr_capture_arg(struct scratch *sc, __u32 off, __u32 i_cap, struct
         if (!sc || !p || !s || i >= TR_MAX_ARGS)
                 return off;
         capture_arg(sc->buf, &off, i, cap, p, ret, (struct task_struct *)bpf_get_current_task(), s);
-        if (cap == TR_CAP_FD)
+        if (cap == TR_CAP_FD) {
+                struct file *f = fd_file((__s64)p->args[i]);
+
                 off = tr_put_fdinfo(sc, off, 8 + i, (__s64)p->args[i]);
+                /* which file it is, for a regular one (what mmap mapped, what finit_module loads) */
+                if (f && (BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT) == S_IFREG)
+                        off = tr_put_file_path(sc, off, 16 + i, (__u64)f);
+        }
         return off;
 }
 

@@ -13,8 +13,10 @@
  * directory it is resolved against is read from the kernel (the dirfd's file, the cwd, the root)
  * and joined here.
  *
- * The environment is read from the new image at exec, up to 8 KiB; a variable set past that is
- * not seen (the event is marked truncated).
+ * At exec the kernel side searches the new image's whole environment for the loader's variables
+ * (sending only those entries, so padding the environment hides nothing; one it could not read
+ * whole is "cannot tell", a finding too), and for a program without an interpreter (the loader run
+ * directly: ld.so --preload LIB PROG, under any name) its argv for --preload and --audit.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -52,34 +54,77 @@ static bool resolved_path(const Event *e, const char *name, char *buf, size_t n)
         return path_join_normalize(dir, path, buf, n) >= 0;
 }
 
+/* The first LD_PRELOAD=, LD_AUDIT= (LD_LIBRARY_PATH= when configured) entry of a string array. */
+static bool find_ld_var(const EventArg *a, const RuleOptions *o, Finding *f)
+{
+        size_t pos = 0, l;
+        const char *s;
+
+        while (strarr_next(a, &pos, &s, &l)) {
+                const char *var = NULL;
+
+                if (l > 11 && strncmp(s, "LD_PRELOAD=", 11) == 0)
+                        var = "LD_PRELOAD";
+                else if (l > 9 && strncmp(s, "LD_AUDIT=", 9) == 0)
+                        var = "LD_AUDIT";
+                else if (o->ld_library_path && l > 16 && strncmp(s, "LD_LIBRARY_PATH=", 16) == 0)
+                        var = "LD_LIBRARY_PATH";
+                if (!var)
+                        continue;
+                finding_add_str(f, "variable", var);
+                finding_add_strn(f, "value", s + strlen(var) + 1, l - strlen(var) - 1);
+                snprintf(f->summary, sizeof(f->summary), "was started with %s=%.300s", var, f->data[1].s);
+                return true;
+        }
+        return false;
+}
+
+/*
+ * exec: the kernel side searched the whole environment (ld_env, and ld_env_complete says whether
+ * all of it could be read) and, for a program without an interpreter, argv's loader options
+ * (loader_opts); a captured environment (env) is looked at too.
+ */
+static bool match_exec(const Event *e, const RuleOptions *o, Finding *f)
+{
+        const EventArg *opts = event_arg(e, "loader_opts");
+        int64_t complete = 1;
+
+        if (find_ld_var(event_arg(e, "ld_env"), o, f) || find_ld_var(event_arg(e, "env"), o, f))
+                return true;
+        if (opts) {
+                size_t pos = 0, l, vl = 0;
+                const char *opt = NULL, *val = NULL;
+
+                if (strarr_next(opts, &pos, &opt, &l) && strarr_next(opts, &pos, &val, &vl)) {
+                        char prog[TR_PATH_MAX + 1] = "";
+
+                        (void) event_arg_str(e, "pathname", prog, sizeof(prog));
+                        finding_add_strn(f, "variable", opt, l);
+                        finding_add_strn(f, "value", val, vl);
+                        finding_add_str(f, "loader", prog);
+                        snprintf(f->summary, sizeof(f->summary), "ran the dynamic loader %.200s with %.*s %.200s",
+                                 prog, (int) (l > 16 ? 16 : l), opt, f->data[1].s);
+                        return true;
+                }
+        }
+        if (event_arg_int(e, "ld_env_complete", &complete) && !complete) {
+                finding_add_str(f, "variable", "(unknown)");
+                finding_add_str(f, "value", "");
+                snprintf(f->summary, sizeof(f->summary),
+                         "was started with an environment that could not be read whole: whether it sets "
+                         "LD_PRELOAD cannot be told");
+                return true;
+        }
+        return false;
+}
+
 static bool match(const Event *e, const RuleOptions *o, Finding *f)
 {
         const char *name = e->def->name;
         char path[TR_PATH_MAX + 1];
 
-        if (strcmp(name, "sched_process_exec") == 0) {
-                const EventArg *env = event_arg(e, "env");
-                size_t pos = 0, l;
-                const char *s;
-
-                while (strarr_next(env, &pos, &s, &l)) {
-                        const char *var = NULL;
-
-                        if (l > 11 && strncmp(s, "LD_PRELOAD=", 11) == 0)
-                                var = "LD_PRELOAD";
-                        else if (l > 9 && strncmp(s, "LD_AUDIT=", 9) == 0)
-                                var = "LD_AUDIT";
-                        else if (o->ld_library_path && l > 16 && strncmp(s, "LD_LIBRARY_PATH=", 16) == 0)
-                                var = "LD_LIBRARY_PATH";
-                        if (!var)
-                                continue;
-                        finding_add_str(f, "variable", var);
-                        finding_add_strn(f, "value", s + strlen(var) + 1, l - strlen(var) - 1);
-                        snprintf(f->summary, sizeof(f->summary), "was started with %s=%.300s", var, f->data[1].s);
-                        return true;
-                }
-                return false;
-        }
+        if (strcmp(name, "sched_process_exec") == 0)
+                return match_exec(e, o, f);
         if (strncmp(name, "rename", 6) == 0 || strncmp(name, "link", 4) == 0 || strncmp(name, "symlink", 7) == 0) {
                 const char *target = name[0] == 's' ? "linkpath" : "newpath";
                 const char *op = name[0] == 'r' ? "rename" : name[0] == 'l' ? "link" : "symlink";
@@ -174,6 +219,6 @@ const Rule rule_trc7 = {
                 { .event = "symlinkat", .nterms = 2, .terms = { PLACED(2) } },
         },
         .watch_names = { "ld.so.preload" },
-        .needs_exec_env = true,
+        .needs_ld_scan = true,
         .match = match,
 };

@@ -228,9 +228,19 @@ def trc4(t):
         pid, info = run(label, "trc4_mmap_wx", mode)
         if pid and "addr" in info:
             addr = int(info["addr"].split()[0], 16)
-            expect(label, pid, "TRC-4", [{"alert": "Mmaped region with W+E permissions!", "address": addr,
-                                          "length": page, "new_protection": "PROT_READ|PROT_WRITE|PROT_EXEC",
-                                          "backing": backing}], {"mmap"})
+            want = {"alert": "Mmaped region with W+E permissions!", "address": addr, "length": page,
+                    "new_protection": "PROT_READ|PROT_WRITE|PROT_EXEC", "backing": backing}
+            if mode == "anon":
+                expect(label, pid, "TRC-4", [want], {"mmap"})
+            else:
+                # code mapped executable from a memfd is TRC-5's too
+                wait_pid(t, pid, "TRC-5", 1)
+                fs = of_pid(t, pid)
+                c.check(f"{label}: a TRC-4 finding with data {want}",
+                        len([f for f in fs if f["rule"]["id"] == "TRC-4" and subset(want, f["data"])]) == 1, show(fs))
+                c.check(f"{label}: and TRC-5's (code mapped from a memfd)",
+                        len([f for f in fs if f["rule"]["id"] == "TRC-5" and f["data"].get("kind") == "memfd"]) == 1
+                        and len(fs) == 2, show(fs))
     pid, _ = run("TRC-4 look-alike: RW/R toggles, R -> RX, R|X file map", "la_mprotect_rw_r")
     expect_none("TRC-4 look-alike: RW/R toggles, R -> RX, R|X file map", pid)
 
