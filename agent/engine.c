@@ -364,7 +364,8 @@ void engine_mark_unavailable(Engine *e, const uint32_t *ids, unsigned n)
                                                               o ? ", " : "", d->name);
                                 }
                 }
-                if (syscalls > 0 && missing == syscalls) {
+                /* a rule that also watches exec (a sched event) still works without them */
+                if (syscalls > 0 && missing == syscalls && syscalls == rule->nneeds) {
                         e->rules[r].available = false;
                         snprintf(e->rules[r].unavailable_reason, sizeof(e->rules[r].unavailable_reason),
                                  "this kernel has no tracepoints for %s (built without module support?); "

@@ -200,6 +200,7 @@ enum {
 #define TR_VMA_DUALMAP          (1ull << 60)    /* some VMA's file is also mapped writable and shared */
 #define TR_VMA_ANON             (1ull << 59)    /* some VMA of the range has no file */
 #define TR_VMA_MANY             (1ull << 58)    /* more VMAs than walked: the others were not looked at */
+#define TR_VMA_MEMFILE          (1ull << 57)    /* some VMA's file lives in memory: a memfd, on /dev/shm, deleted */
 
 /* tr_sysdesc.flags */
 #define TR_SYS_EMIT_AT_ENTER    (1u << 0)       /* the syscall may not return (not used yet) */

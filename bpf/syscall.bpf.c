@@ -45,9 +45,13 @@ static long vma_cb(struct task_struct *task, struct vm_area_struct *vma, void *d
         }
         w->flags |= vma->vm_flags;
         if (file) {
+                __u32 c = file_class(file, TR_FC_MEMFD | TR_FC_SHM | TR_FC_DELETED | TR_FC_SHARED_WMAP, NULL);
+
                 w->flags |= TR_VMA_FILE_BACKED;
-                if (BPF_CORE_READ(file, f_inode, i_mapping, i_mmap_writable.counter) > 0)
+                if (c & TR_FC_SHARED_WMAP)
                         w->flags |= TR_VMA_DUALMAP;
+                if (c & (TR_FC_MEMFD | TR_FC_SHM | TR_FC_DELETED))
+                        w->flags |= TR_VMA_MEMFILE;
         } else
                 w->flags |= TR_VMA_ANON;
         if (vma->anon_vma && !(vma->vm_flags & VM_EXEC))

@@ -90,12 +90,34 @@ static bool match_mmap(const Event *e, Finding *f)
         return true;
 }
 
+/* mprotect/pkey_mprotect: a range with a region mapped from a memory file made executable */
+static bool match_mprotect(const Event *e, Finding *f)
+{
+        int64_t prot = 0, prev = 0, addr = 0;
+        char where[32];
+
+        if (e->h.retval < 0 || !event_arg_int(e, "prot", &prot) || !(prot & PROT_EXEC) ||
+            !event_arg_int(e, "prev_prot", &prev) || !(prev & TR_VMA_MEMFILE))
+                return false;
+        (void) event_arg_int(e, "addr", &addr);
+        snprintf(where, sizeof(where), "0x%llx", (unsigned long long) addr);
+        finding_add_str(f, "path", where);
+        finding_add_str(f, "kind", "memory file");
+        finding_add_str(f, "how", e->def->name);
+        snprintf(f->summary, sizeof(f->summary),
+                 "made executable a mapping of a file that lives in memory (a memfd, /dev/shm or a deleted "
+                 "file) at %s", where);
+        return true;
+}
+
 static bool match(const Event *e, const RuleOptions *o, Finding *f)
 {
         char path[TR_PATH_MAX + 1], name[TR_PATH_MAX + 1] = "", dir[TR_PATH_MAX + 1] = "", full[TR_PATH_MAX * 2 + 2];
         struct tr_fdinfo fi;
         const char *kind;
 
+        if (strcmp(e->def->name, "mprotect") == 0 || strcmp(e->def->name, "pkey_mprotect") == 0)
+                return match_mprotect(e, f);
         if (e->h.type != TR_EV_SCHED_PROCESS_EXEC)
                 return match_mmap(e, f);
         if (!event_arg_str(e, "pathname", path, sizeof(path)))
@@ -134,9 +156,11 @@ const Rule rule_trc5 = {
         .mitre_technique = "Reflective Code Loading",
         .mitre_id = "T1620",
         .tags = { "linux", "container" },
-        .nneeds = 2,
+        .nneeds = 4,
         .needs = {
                 { .event = "sched_process_exec" },
+                { .event = "mprotect", .nterms = 1, .terms = { TERM(2, TR_OP_MASK_NE, PROT_EXEC, 0) } },
+                { .event = "pkey_mprotect", .nterms = 1, .terms = { TERM(2, TR_OP_MASK_NE, PROT_EXEC, 0) } },
                 /* executable, from a memfd, a file on /dev/shm or a deleted file */
                 { .event = "mmap", .nterms = 2,
                   .terms = { HAS_AND(2, PROT_EXEC), TERM(TR_FIELD_FDCLASS + 4, TR_OP_MASK_NE, MEMORY_FILE, 0) } },

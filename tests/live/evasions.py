@@ -17,7 +17,17 @@ rule runs while they do; each way must give exactly its findings, the look-alike
   - TRC-1: a connected socket onto fd 0-2 with fcntl(F_DUPFD, F_DUPFD_CLOEXEC), accept() landing
     on fd 0, SCM_RIGHTS then exec, dup2 of an unconnected socket connected afterwards, dup2 with
     wide registers, exec of a program on the socket, pidfd_getfd(); a socketpair, /dev/null, a
-    listening socket on stdio and an accepted socket on fd 5 are not findings.
+    listening socket on stdio and an accepted socket on fd 5 are not findings;
+  - TRC-4: written, made read-only, then executable; a range whose second region was writable;
+    pkey_mprotect of written memory; a memfd mapped writable and shared and executable (mmap or
+    mprotect); personality(READ_IMPLIES_EXEC); a range of more regions than are looked at;
+  - TRC-5: a memfd named like runc's, an O_TMPFILE (deleted) file, a #! script in a memfd or in
+    /dev/shm by a relative name, /dev/shm bind-mounted elsewhere, the loader run on a file in
+    /dev/shm or on /proc/self/fd/N, dlopen of a memfd; a program on a private tmpfs, ld.so --list
+    and dlopen from disk are not findings;
+  - TRC-7: LD_PRELOAD after 64 KiB of environment or as the 2000th variable, a 20 KiB LD_AUDIT,
+    the loader run with --preload or --audit, under another name, or with 8 KiB of options before
+    them; ld.so --list, ld.so alone and look-alike variable names are not findings.
 """
 import os
 import re
@@ -27,7 +37,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Checks, Tracee, require_root_bpf  # noqa: E402
-from scenario import Listener, Scenarios, show  # noqa: E402
+from scenario import Listener, Scenarios, show, subset  # noqa: E402
 
 c = Checks()
 sc = Scenarios(c)
@@ -157,17 +167,88 @@ def trc1(t):
         c.check(f"{label}: trigger ran", False, f"({e!r}; stderr {p.stderr.read()!r})")
 
 
+def trc4(t):
+    for mode, alert, ev in (("written", "Protection changed to Executable!", "mprotect"),
+                            ("range", "Protection changed from W to E!", "mprotect"),
+                            ("pkey", "Protection changed to Executable!", "pkey_mprotect"),
+                            ("dualmap", "Mmaped executable a file that is mapped writable elsewhere!", "mmap"),
+                            ("dualprot", "Protection changed to Executable on a file mapped writable elsewhere!",
+                             "mprotect"),
+                            ("persona", "Personality READ_IMPLIES_EXEC: readable memory is executable!",
+                             "personality"),
+                            ("many", "Protection changed to Executable on more regions than looked at!",
+                             "mprotect")):
+        label = f"TRC-4 evasion: {mode}"
+        pid, info = sc.run(label, "ev_mprotect", mode)
+        want = {"alert": alert}
+        if mode not in ("persona",) and "addr" in info:
+            want["address"] = int(info["addr"], 16)
+        if mode.startswith("dual"):
+            # a memfd mapped executable is fileless code too (TRC-5): checked apart
+            if pid:
+                dual_pids.append((label, pid, want))
+            continue
+        sc.expect(label, pid, "TRC-4", [want], {ev})
+
+
+dual_pids = []
+
+
+def trc5(t):
+    for mode, kind in (("runcname", "memfd"), ("deleted", "deleted"), ("script", "memfd"), ("shmscript", "shm"),
+                       ("bind", "shm"), ("ldso", "shm"), ("ldsofd", "memfd")):
+        label = f"TRC-5 evasion: {mode}"
+        pid, info = sc.run(label, "ev_fileless", mode)
+        if pid and "child" in info:
+            sc.expect(label, int(info["child"]), "TRC-5", [{"kind": kind}])
+            sc.expect_none(f"{label}: the parent", pid)
+    label = "TRC-5 evasion: dlopen of a memfd"
+    pid, _ = sc.run(label, "ev_fileless", "dlopen")
+    sc.expect(label, pid, "TRC-5", [{"kind": "memfd", "how": "mmap"}], {"mmap"})
+    for mode in ("tmpexec", "ldsolist", "dlopenlib"):
+        label = f"TRC-5 look-alike: {mode}"
+        pid, info = sc.run(label, "ev_fileless", mode)
+        sc.expect_none(label, pid)
+        if "child" in info:
+            sc.expect_none(f"{label}: child", int(info["child"]))
+
+
+def trc7_loader(t):
+    lib = "/nonexistent/libtracee-ev.so"
+    for mode, var, value in (("padded", "LD_PRELOAD", lib), ("many", "LD_PRELOAD", lib), ("longval", "LD_AUDIT", None),
+                             ("preload", "--preload", lib), ("audit", "--audit", lib), ("copy", "--preload", lib),
+                             ("padopts", "--preload", lib)):
+        label = f"TRC-7 evasion: {mode}"
+        pid, _ = sc.run(label, "ev_loader", mode)
+        want = {"variable": var}
+        if value:
+            want["value"] = value
+        sc.expect(label, pid, "TRC-7", [want], {"sched_process_exec"})
+    for mode in ("list", "plain", "named"):
+        label = f"TRC-7 look-alike: {mode}"
+        pid, _ = sc.run(label, "ev_loader", mode)
+        sc.expect_none(label, pid)
+
+
 def main():
     require_root_bpf()
     start = time.time()
     t = Tracee("--output", "json")
     t.start()
     try:
-        for fn in (trc3, trc7, trc1):
+        for fn in (trc3, trc7, trc1, trc4, trc5, trc7_loader):
             fn(t)
         sc.wait_all(t)
         t.settle(1.0)
         sc.check(t)
+        for label, pid, want in dual_pids:
+            sc.wait_pid(t, pid, "TRC-5", 1)
+            fs = sc.of_pid(t, pid)
+            c.check(f"{label}: one TRC-4 finding with {want}",
+                    len([f for f in fs if f["rule"]["id"] == "TRC-4" and subset(want, f["data"])]) == 1, show(fs))
+            c.check(f"{label}: TRC-5 for the memfd mapped executable, nothing else",
+                    all(f["rule"]["id"] in ("TRC-4", "TRC-5") for f in fs)
+                    and len([f for f in fs if f["rule"]["id"] == "TRC-5"]) == 1, show(fs))
         for pid in symlinkdir_pids:
             fs = sc.of_pid(t, pid)
             print(f"note: TRC-7 rename through a symlinked directory: {len(fs)} finding(s) "

@@ -715,7 +715,7 @@ static void test_exceptions(void)
         s = engine_rule(e, "TRC-5");
         CHECK(s && !s->defaults_enabled && s->exc.n_combined == 1 && s->n_defaults == 4);
         s = engine_rule(e, "TRC-1");
-        CHECK(s && s->defaults_enabled && s->n_defaults == 12);
+        CHECK(s && s->defaults_enabled && s->n_defaults == 18);
         CHECK_INT(parse("[rule TRC-2]\nexception = uid=3\n"), 0);
         CHECK_INT(config_apply_rules(cfg, e, dg), 0);
         s = engine_rule(e, "TRC-5");    /* its section is gone: no exceptions, defaults back on */

@@ -305,7 +305,7 @@ static void test_defaults(void)
                 CHECK(all[i]->default_exceptions[RULE_MAX_DEFAULT_EXCEPTIONS] == NULL);
         }
         (void) defaults_of("TRC-1", &nd);
-        CHECK_INT(nd, 12);
+        CHECK_INT(nd, 18);
         (void) defaults_of("TRC-5", &nd);
         CHECK_INT(nd, 4);
 
@@ -333,6 +333,24 @@ static void test_defaults(void)
         event(33, "/usr/sbin/in.tftpd", 0, "/usr/lib/systemd/systemd", T);
         ev.h.ns_ppid = 1;
         ev.proc_flags = PROC_F_FORK_SEEN | PROC_F_FORKED_BY_INIT;
+        CHECK(!any_default("TRC-1"));
+        /* ... but the dup2 systemd's child makes before that exec, still running systemd */
+        for (unsigned i = 0; i < 2; i++) {
+                event(i ? 292 : 33, systemds[i], 0, systemds[i], T);
+                ev.exe_flags = T;
+                ev.h.ns_ppid = 1;
+                ev.proc_flags = PROC_F_FORK_SEEN | PROC_F_FORKED_BY_INIT;
+                CHECK_MSG(any_default("TRC-1"), "dup by %s's child", systemds[i]);
+                ev.proc_flags = PROC_F_FORK_SEEN;       /* a child of systemd --user */
+                ev.h.ns_ppid = 3456;
+                CHECK_MSG(!any_default("TRC-1"), "dup by a child of %s --user", systemds[i]);
+        }
+        event(72, "/usr/sbin/inetd", 0, "/usr/sbin/inetd", T);
+        ev.exe_flags = T;
+        ev.proc_flags = PROC_F_FORK_SEEN;
+        ev.fork_uid = 0;
+        CHECK(any_default("TRC-1"));                    /* root's inetd's child, before its exec */
+        ev.fork_uid = 1000;
         CHECK(!any_default("TRC-1"));
         /* a double-forked orphan of a shell: parent 1, but not init's fork, and exec_by a shell */
         event(TR_EV_SCHED_PROCESS_EXEC, "/usr/bin/bash", 0, "/usr/bin/bash", T);
