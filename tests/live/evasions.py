@@ -72,7 +72,7 @@ def trc3(t):
                 "regset": "PTRACE_SETREGSET"}[mode]
         if pid and "child" in info:
             sc.expect(label, pid, "TRC-3", [{"request": want, "target_pid": int(info["child"])}], {"ptrace"})
-    for mode in ("refused", "readonly"):
+    for mode in ("refused", "readonly", "status"):
         label = f"TRC-3 look-alike: mem file {mode}"
         pid, info = sc.run(label, "ev_procmem", mode)
         sc.expect_none(label, pid)

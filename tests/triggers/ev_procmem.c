@@ -14,6 +14,7 @@
  *             the mem file (the rest failed)
  *   refused   as uid 65534, open("/proc/1/mem", O_RDWR), which the kernel refuses: not a finding
  *   readonly  open("/proc/CHILD/mem", O_RDONLY) through a relative path: not a finding
+ *   status    chdir("/proc/self"), read "status" and open "fd/1" (our stdout) for writing: not one
  * stdout: our pid, then "child PID" and, for race, "opened N".
  */
 #include <errno.h>
@@ -136,11 +137,20 @@ int main(int argc, char **argv)
                         return 1;
                 }
                 return 0;
+        } else if (strcmp(mode, "status") == 0) {
+                char b[256];
+
+                if (chdir("/proc/self") == 0 && (fd = open("status", O_RDONLY | O_CLOEXEC)) >= 0) {
+                        if (read(fd, b, sizeof(b)) <= 0)
+                                rc = 1;
+                        close(fd);
+                        fd = open("fd/1", O_WRONLY | O_CLOEXEC);
+                }
         } else if (strcmp(mode, "readonly") == 0) {
                 if (chdir(dir) == 0)
                         fd = open("mem", O_RDONLY | O_CLOEXEC);
         } else {
-                fprintf(stderr, "usage: %s cwd|dirfd|slashes|symlink|fdlink|width|race|refused|readonly\n", argv[0]);
+                fprintf(stderr, "usage: %s cwd|dirfd|slashes|symlink|fdlink|width|race|refused|readonly|status\n", argv[0]);
                 rc = 2;
         }
         if (fd < 0 && rc == 0) {

@@ -661,8 +661,66 @@ static void test_fuzz(void)
         free(seeds);
 }
 
+/* The capture table the agent writes for the kernel side: widths, path bases, flags. */
+static void test_sysdesc(void)
+{
+        struct tr_sysdesc d;
+        size_t n;
+        const EventDef *all = catalog_all(&n);
+
+        CHECK(catalog_sysdesc(catalog_by_name("dup2"), &d));
+        /* int fds: the kernel reads the low 32 bits of the register */
+        CHECK(d.width[0] == TR_W_S32 && d.width[1] == TR_W_S32);
+        CHECK(d.flags & TR_SYS_RET_FD);
+        CHECK(catalog_sysdesc(catalog_by_name("openat2"), &d));
+        CHECK(d.width[0] == TR_W_S32 && d.width[1] == TR_W_64 && d.width[2] == TR_W_64);   /* how: a pointer */
+        CHECK(d.arg[2] == TR_CAP_OPEN_HOW && !(d.flags & TR_SYS_NEEDS_ENTER));
+        CHECK(catalog_sysdesc(catalog_by_name("mmap"), &d));
+        CHECK(d.width[0] == TR_W_64 && d.width[1] == TR_W_64 && d.width[2] == TR_W_S32 && d.width[4] == TR_W_S32);
+        CHECK(catalog_sysdesc(catalog_by_name("personality"), &d));
+        CHECK(d.width[0] == TR_W_U32);
+        CHECK(catalog_sysdesc(catalog_by_name("ptrace"), &d));
+        CHECK(d.width[0] == TR_W_64);           /* long request */
+        CHECK(catalog_sysdesc(catalog_by_name("renameat2"), &d));
+        CHECK(d.pathbase[1] == 1 && d.pathbase[3] == 3 && d.pathbase[0] == TR_PB_NONE);
+        CHECK(catalog_sysdesc(catalog_by_name("rename"), &d));
+        CHECK(d.pathbase[0] == TR_PB_CWD && d.pathbase[1] == TR_PB_CWD);
+        CHECK(catalog_sysdesc(catalog_by_name("symlinkat"), &d));
+        CHECK(d.pathbase[0] == TR_PB_NONE && d.pathbase[2] == 2);   /* the target is not resolved */
+        CHECK(catalog_sysdesc(catalog_by_name("fcntl"), &d));
+        CHECK((d.flags & TR_SYS_RET_FD_DUPFD) && !(d.flags & TR_SYS_RET_FD) && d.width[1] == TR_W_U32);
+        CHECK(catalog_sysdesc(catalog_by_name("mprotect"), &d) && (d.flags & TR_SYS_NEEDS_ENTER));
+        CHECK(catalog_sysdesc(catalog_by_name("execve"), &d) && (d.flags & TR_SYS_NEEDS_ENTER));
+        CHECK(!catalog_sysdesc(catalog_by_name("sched_process_exec"), &d));
+        /* every syscall's path bases name a dirfd argument that is one, and every wire index is
+         * used once per event */
+        for (size_t i = 0; i < n; i++) {
+                bool seen[256] = { false };
+
+                for (unsigned k = 0; k < all[i].nargs; k++) {
+                        const ArgDef *a = &all[i].args[k];
+
+                        CHECK_MSG(!seen[a->idx], "%s: index %u twice", all[i].name, a->idx);
+                        seen[a->idx] = true;
+                        if (a->pathbase >= 1 && a->pathbase <= TR_MAX_ARGS) {
+                                const ArgDef *dfd = catalog_arg(&all[i], a->pathbase - 1);
+
+                                CHECK_MSG(dfd && dfd->fmt == FMT_DIRFD, "%s.%s: path base is not a dirfd", all[i].name,
+                                          a->name);
+                        }
+                        if (a->pathbase)
+                                CHECK_MSG(catalog_arg(&all[i], 16 + a->idx) != NULL, "%s.%s: no base argument",
+                                          all[i].name, a->name);
+                }
+        }
+        CHECK(catalog_type_width("int") == TR_W_S32 && catalog_type_width("uid_t") == TR_W_S32 &&
+              catalog_type_width("unsigned int") == TR_W_U32 && catalog_type_width("size_t") == TR_W_64 &&
+              catalog_type_width(NULL) == TR_W_64);
+}
+
 int main(void)
 {
+        test_sysdesc();
         test_execve();
         test_openat();
         test_connect();

@@ -19,6 +19,9 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include <linux/types.h>
+
+#include "../../bpf/events.h"
 #include "../../agent/format.h"
 
 static int failures;
@@ -102,6 +105,19 @@ static void test_open_flags(void) {
         CHECK_FORMAT(FMT_DUP3_FLAGS, O_CLOEXEC, "O_CLOEXEC");
         CHECK_FORMAT(FMT_DUP3_FLAGS, 0, "0");
         CHECK_FORMAT(FMT_DUP3_FLAGS, O_CLOEXEC | 1, "O_CLOEXEC|0x1");
+        CHECK_FORMAT(FMT_FCNTL_CMD, 0, "F_DUPFD");
+        CHECK_FORMAT(FMT_FCNTL_CMD, 1030, "F_DUPFD_CLOEXEC");
+        CHECK_FORMAT(FMT_FCNTL_CMD, 4, "F_SETFL");
+        CHECK_FORMAT(FMT_FCNTL_CMD, 99999, "99999");
+        CHECK_FORMAT(FMT_FILE_CLASS, 0, "none");
+        CHECK_FORMAT(FMT_FILE_CLASS, TR_FC_OPEN | TR_FC_WRITE | TR_FC_PROC_MEM, "open|write|proc_mem");
+        CHECK_FORMAT(FMT_FILE_CLASS, TR_FC_SOCKET | TR_FC_INET | TR_FC_PEER | TR_FC_ON_STDIO, "socket|inet|peer|on_stdio");
+        CHECK_FORMAT(FMT_FILE_CLASS, TR_FC_PRELOAD | TR_FC_PRELOAD_NEW | (1u << 30), "preload|preload_new|0x40000000");
+        CHECK_FORMAT(FMT_PERSONALITY, 0, "PER_LINUX");
+        CHECK_FORMAT(FMT_PERSONALITY, 0x0400000, "PER_LINUX|READ_IMPLIES_EXEC");
+        CHECK_FORMAT(FMT_PERSONALITY, 0x0040008, "PER_LINUX32|ADDR_NO_RANDOMIZE");
+        CHECK_FORMAT(FMT_PERSONALITY, 0xffffffff, "0xffffffff");
+        CHECK_FORMAT(FMT_PERSONALITY, 0x11, "0x11");
 }
 
 static void test_mm(void) {

@@ -9,6 +9,7 @@
 
 #include <limits.h>
 #include <stdint.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -635,7 +636,39 @@ static void test_edit_distance(void) {
         }
 }
 
+static void check_join(const char *dir, const char *path, const char *want) {
+        char buf[64];
+        int r = path_join_normalize(dir, path, buf, sizeof(buf));
+
+        if (r < 0 || strcmp(buf, want) != 0 || (size_t) r != strlen(want)) {
+                fprintf(stderr, "path_join_normalize(\"%s\", \"%s\") = %d \"%s\", expected \"%s\"\n", dir, path, r,
+                        r < 0 ? "" : buf, want);
+                failures++;
+        }
+}
+
+static void test_path_join(void) {
+        char small[8];
+
+        check_join("/etc", "ld.so.preload", "/etc/ld.so.preload");
+        check_join("/", "//etc/./ld.so.preload", "/etc/ld.so.preload");
+        check_join("/root", "../etc/ld.so.preload", "/etc/ld.so.preload");
+        check_join("/", "../../../etc/x", "/etc/x");                    /* never above the root */
+        check_join("/a/b", "./c/../../d/", "/a/d");
+        check_join("/srv/chroot", "/etc/ld.so.preload", "/srv/chroot/etc/ld.so.preload");
+        check_join("", "", "/");
+        check_join(NULL, "x", "/x");
+        check_join("/a", "..", "/");
+        check_join("/a/b", "...", "/a/b/...");                          /* "..." is a name */
+        check_join("/tmp/e", "ld.so.preload", "/tmp/e/ld.so.preload"); /* a symlink is not followed */
+        CHECK(path_join_normalize("/very/long/dir", "name", small, sizeof(small)) == -ENAMETOOLONG);
+        CHECK(path_join_normalize("/", "", small, 1) == -ENAMETOOLONG);
+        CHECK(path_join_normalize("/", "abcdef", small, sizeof(small)) == 7 && strcmp(small, "/abcdef") == 0);
+        CHECK(path_join_normalize("/", "abcdefg", small, sizeof(small)) == -ENAMETOOLONG);
+}
+
 int main(void) {
+        test_path_join();
         test_utf8_sanitize();
         test_escape_terminal();
         test_utf8_random();
