@@ -82,7 +82,7 @@ def trc7(t):
     ops = {
         "cwd": ("open for write", 1), "dirfd": ("open for write", 1), "slashes": ("open for write", 1),
         "symlink": ("open for write", 1), "fdpath": ("open for write", 1), "width": ("open for write", 1),
-        "hardlink": ("open for write", 2), "rename": ("rename", 1), "renameat": ("rename", 1),
+        "hardlink": ("open for write", 2), "handle": ("open for write", 2), "rename": ("rename", 1), "renameat": ("rename", 1),
         "exchange": ("exchange", 2), "exchange2": ("exchange", 2), "link": ("link", 1),
         "tmpfile": ("link", 1), "symlinkat": ("symlink", 1), "symlinkdir": ("rename", 1),
     }

@@ -12,6 +12,7 @@
  *   fdpath      open("/proc/self/fd/N/ld.so.preload", ...), N an O_PATH fd of /etc (1)
  *   width       openat(etcfd | 1 << 32, "ld.so.preload", ...)                     (1)
  *   hardlink    create it (1), link it to /etc/other, open("/etc/other", O_WRONLY)   (2)
+ *   handle      create it (1), name_to_handle_at, open_by_handle_at(O_WRONLY)      (2)
  *   rename      chdir("/etc"), rename("new", "ld.so.preload") (new made in /etc)  (1)
  *   renameat    renameat(tmpdirfd, "new", etcfd, "ld.so.preload") (new made in /etc via a dirfd) (1)
  *   exchange    create it (1), renameat2("/etc/new", "/etc/ld.so.preload", RENAME_EXCHANGE) (2)
@@ -101,6 +102,15 @@ int main(int argc, char **argv)
                 make(PRELOAD);
                 must(link(PRELOAD, "/etc/other"), "link");
                 fd = open("/etc/other", O_WRONLY | O_APPEND | O_CLOEXEC);
+        } else if (strcmp(mode, "handle") == 0) {
+                struct file_handle *h = malloc(sizeof(*h) + MAX_HANDLE_SZ);
+                int mount_id;
+
+                make(PRELOAD);
+                h->handle_bytes = MAX_HANDLE_SZ;
+                must(name_to_handle_at(AT_FDCWD, PRELOAD, h, &mount_id, 0), "name_to_handle_at");
+                fd = open_by_handle_at(must(open("/etc", O_RDONLY | O_DIRECTORY | O_CLOEXEC), "/etc"), h,
+                                       O_WRONLY | O_APPEND | O_CLOEXEC);
         } else if (strcmp(mode, "rename") == 0) {
                 make_new();
                 must(chdir("/etc"), "chdir");

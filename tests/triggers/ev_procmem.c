@@ -10,8 +10,8 @@
  *   fdlink    open("/proc/self/fd/N/mem", O_RDWR) where N is an O_PATH fd of /proc/CHILD
  *   width     openat(AT_FDCWD | 1 << 32, "mem", ...) after chdir: the kernel reads the low 32 bits
  *   race      a thread flips the path buffer between "/proc/CHILD/mem" and "/Xroc/CHILD/mem" while
- *             open() is called 2000 times: prints "opened N", the number of opens that returned
- *             the mem file (the rest failed)
+ *             open() is called until 20 opens got the mem file and 20 failed (at most 3 s):
+ *             prints "opened N", the number of opens that returned the mem file
  *   refused   as uid 65534, open("/proc/1/mem", O_RDWR), which the kernel refuses: not a finding
  *   readonly  open("/proc/CHILD/mem", O_RDONLY) through a relative path: not a finding
  *   status    chdir("/proc/self"), read "status" and open "fd/1" (our stdout) for writing: not one
@@ -29,11 +29,13 @@
 #include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define PROC_SUPER_MAGIC 0x9fa0
 
 static char racebuf[64];
+static volatile char *const raceb = racebuf;     /* the flipper's stores must happen */
 static char memp[64];
 static atomic_int stop;
 
@@ -41,10 +43,10 @@ static void *flipper(void *arg)
 {
         /* one byte decides: "/proc/CHILD/mem" or "/Xroc/CHILD/mem" (no such file) */
         while (!atomic_load(&stop)) {
-                racebuf[1] = 'p';
+                raceb[1] = 'p';
                 for (volatile int i = 0; i < 3000; i++)
                         ;
-                racebuf[1] = 'X';
+                raceb[1] = 'X';
                 for (volatile int i = 0; i < 3000; i++)
                         ;
         }
@@ -110,13 +112,18 @@ int main(int argc, char **argv)
 
                 memcpy(racebuf, memp, strlen(memp) + 1);
                 pthread_create(&t, NULL, flipper, NULL);
-                for (int i = 0; i < 2000; i++) {
+                /* until both outcomes were seen often enough (the other thread really raced), for at
+                 * most 3 seconds */
+                time_t until = time(NULL) + 3;
+
+                for (int failed = 0; (opened < 20 || failed < 20) && time(NULL) < until;) {
                         int f = open(racebuf, O_RDWR | O_CLOEXEC);
 
                         if (f >= 0) {
                                 opened += is_proc(f);
                                 close(f);
-                        }
+                        } else
+                                failed++;
                 }
                 atomic_store(&stop, 1);
                 pthread_join(t, NULL);
