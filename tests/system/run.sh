@@ -375,14 +375,18 @@ check "disabled TRC-2: trigger again, no new entry" test "$(count TRC-2 systest-
 # are that shape, and both are excepted by TRC-1's defaults (systemd, PID 1). A reverse shell
 # connecting to the same socket from a transient unit is the control: it is reported.
 check "systemctl start systest-echo.socket (Accept=yes)" IN systemctl start systest-echo.socket
-n1=$(IN journalctl --no-pager -o json TRACEE_RULE_ID=TRC-1 | grep -c '^{')
-# (the client reads with read -u: a redirection onto its own stdin would be that shape itself)
+# systemd's child is named "(test-cat)" until it execs systest-cat
+acc() { IN journalctl --no-pager -o json TRACEE_RULE_ID=TRC-1 TRACEE_COMM=systest-cat + TRACEE_RULE_ID=TRC-1 \
+        "TRACEE_COMM=(test-cat)" | grep -c '^{'; }
+n1=$(acc)
+# (the client reads with read -u: a redirection onto its own stdin would be that shape itself; its
+# echo >&3 puts the socket on its stdout for a moment, which is reported, and not counted here)
 OUT=$(IN bash -c 'exec 3<>/dev/tcp/127.0.0.1/7777 && echo hello-accept >&3 && read -r -u 3 l && echo "$l"' 2>&1)
 report "a connection to the Accept=yes socket is served by systest-cat" "$([ "$OUT" = hello-accept ]; echo $?)" "$OUT"
 trigger /opt/t/systest-trc1 dup2 7777 >/dev/null 2>&1
 poll 15 more_than TRC-1 systest-trc1 0
 report "control: a reverse shell onto the same socket is reported (TRC-1)" $? "$(agent_log)"
-OUT=$(IN journalctl --no-pager -o json TRACEE_RULE_ID=TRC-1 | grep -v '"TRACEE_COMM" *: *"systest-trc1"' | grep -c '^{')
+OUT=$(acc)
 report "no TRC-1 entry for systemd's Accept=yes child or its service ($n1 before, $OUT after)" \
         "$([ "$OUT" = "$n1" ]; echo $?)" "$(IN journalctl --no-pager TRACEE_RULE_ID=TRC-1 2>&1 | tail -5)"
 OUT=$(IN traceectl --json rule show TRC-1 2>&1)
