@@ -7,6 +7,9 @@
  *
  * Only mprotect/pkey_mprotect calls that add or keep PROT_EXEC and mmaps asking for W+X leave the
  * kernel (predicates below): RW↔R toggling costs no event.
+ *
+ * A 32-bit mprotect is seen at its exit alone (TR_VMA_PREV_UNKNOWN): the protection before is not
+ * known, so what counts is that the range, executable now, has private pages that were written.
  */
 #include <stdio.h>
 #include <string.h>
@@ -50,11 +53,16 @@ static bool match(const Event *e, const RuleOptions *o, Finding *f)
                         snprintf(f->summary, sizeof(f->summary),
                                  "made memory at 0x%llx writable and executable at once (%s -> %s)",
                                  (unsigned long long) addr, oldp, newp);
-                } else if (prev & VM_WRITE) {
+                } else if (!(prev & TR_VMA_PREV_UNKNOWN) && (prev & VM_WRITE)) {
                         finding_add_str(f, "alert", "Protection changed from W to E!");
                         snprintf(f->summary, sizeof(f->summary),
                                  "made writable memory at 0x%llx executable (%s -> %s)", (unsigned long long) addr,
                                  oldp, newp);
+                } else if ((prev & TR_VMA_PREV_UNKNOWN) && (prev & TR_VMA_WRITTEN)) {
+                        finding_add_str(f, "alert", "Written memory made executable!");
+                        snprintf(f->summary, sizeof(f->summary),
+                                 "made memory at 0x%llx whose pages were written executable (-> %s)",
+                                 (unsigned long long) addr, newp);
                 } else
                         return false;
         }
