@@ -10,6 +10,7 @@
 #include <systemd/sd-bus.h>
 #include <systemd/sd-event.h>
 
+#include "compat.h"
 #include "config.h"
 #include "engine.h"
 #include "jsonw.h"
@@ -37,12 +38,16 @@ typedef struct Context {
         uint64_t arg_ringbuf_size;
         bool arg_ld_library_path;
         bool arg_raw_fallback;
+        int arg_compat_syscalls;        /* -1 = from the config */
 
         StdoutMode out;
         bool journal;                   /* send findings to the journal */
         bool journal_warned;
         char state_path[PATH_MAX];
         State state;
+
+        CompatProbe ia32;               /* does this kernel take 32-bit syscalls (at start) */
+        bool compat_watch;              /* compat_syscalls as the agent started with it */
 
         const char *status;             /* "starting", "running", "reloading", "stopping" */
         uint64_t started_at_usec;
@@ -62,5 +67,7 @@ void bus_emit_changed(Context *c, const char *property);
 int context_reload(Context *c, char *err, size_t errsz);
 int context_set_rule(Context *c, const char *id, bool enabled);
 unsigned context_rules_enabled(Context *c);
+/* The enabled rules degraded by unwatched 32-bit syscalls (RuleState.degraded). */
+unsigned context_rules_degraded(Context *c);
 void context_describe_json(Context *c, JsonW *w);
 void context_describe_rule_json(Context *c, const RuleState *s, JsonW *w);

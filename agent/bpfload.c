@@ -19,6 +19,7 @@
 
 #include "bpfload.h"
 #include "catalog.h"
+#include "compat.h"
 #include "log.h"
 #include "ringbuf.h"
 #include "tracee.skel.h"
@@ -41,9 +42,12 @@ struct Bpf {
         struct bpf_link *sched[3];
         /* The one enter and one exit stub attached to every syscall tracepoint (see bpf_new). */
         struct bpf_program *stub_enter, *stub_exit;
-        struct bpf_link *raw[2];        /* the raw sys_exit/sys_enter fallback, when in use */
+        struct bpf_link *raw[2];        /* raw sys_exit (fallback, compat watch) and sys_enter (fallback) */
         bool raw_fallback;
-        int fd_rawnr;
+        bool compat;                    /* the compat watch may be used (tr_raw_exit is loaded) */
+        unsigned raw_native;            /* syscalls watched through the fallback */
+        unsigned compat_watched;        /* tr_compat entries on */
+        int fd_rawnr, fd_compat;
         unsigned attached;
         int (*on_record)(void *userdata, const void *rec, size_t len);
         void *userdata;
@@ -286,22 +290,27 @@ int bpf_new(const BpfOptions *o, Bpf **ret)
                 r = log_error_errno(SYNTHETIC_ERRNO(EINVAL), "BPF object %s has no syscall tracepoint stubs", source);
                 goto fail;
         }
-        /* Without the fallback, don't pay for verifying its two large programs. */
+        /* Without the fallback or the compat watch, don't pay for verifying the large raw programs
+         * (the compat watch needs only the exit one). */
         b->raw_fallback = o->raw_fallback;
+        b->compat = o->compat_syscalls;
         {
                 struct bpf_program *pe = bpf_object__find_program_by_name(b->obj, "tr_raw_enter");
                 struct bpf_program *px = bpf_object__find_program_by_name(b->obj, "tr_raw_exit");
 
-                if (!pe || !px) {
-                        if (o->raw_fallback) {
+                if (!pe || !px || !bpf_object__find_map_by_name(b->obj, "tr_compat")) {
+                        if (o->raw_fallback || o->compat_syscalls) {
                                 r = log_error_errno(SYNTHETIC_ERRNO(EINVAL), "BPF object %s has no raw syscall "
-                                                    "fallback programs (tr_raw_enter/tr_raw_exit)", source);
+                                                    "programs (tr_raw_enter/tr_raw_exit, tr_compat)", source);
                                 goto fail;
                         }
                         b->raw_fallback = false;
-                } else if (!o->raw_fallback) {
-                        bpf_program__set_autoload(pe, false);
-                        bpf_program__set_autoload(px, false);
+                        b->compat = false;
+                } else {
+                        if (!o->raw_fallback)
+                                bpf_program__set_autoload(pe, false);
+                        if (!o->raw_fallback && !o->compat_syscalls)
+                                bpf_program__set_autoload(px, false);
                 }
         }
         r = bpf_object__load(b->obj);
@@ -330,7 +339,10 @@ int bpf_new(const BpfOptions *o, Bpf **ret)
                 goto fail;
         seed_file_maps(b);
         b->fd_rawnr = -1;
+        b->fd_compat = -1;
         if (b->raw_fallback && (r = map_fd_checked(b, source, "tr_rawnr", 1, &b->fd_rawnr)) < 0)
+                goto fail;
+        if (b->compat && (r = map_fd_checked(b, source, "tr_compat", sizeof(struct tr_compat), &b->fd_compat)) < 0)
                 goto fail;
 
         for (size_t i = 0; i < n; i++) {
@@ -452,12 +464,46 @@ static void detach_syscall(Bpf *b, uint32_t id)
         }
 }
 
+/*
+ * The compat watch's table: the entries of the ia32 syscalls that do what a watched event does are
+ * on (watched[id]), the others off. Returns how many are on (socketcall itself not counted), or a
+ * negative errno.
+ */
+static int set_compat(Bpf *b, const bool *watched)
+{
+        size_t n;
+        const CompatSyscall *t = compat_table(&n);
+        bool any_socketcall = false;
+        unsigned on = 0;
+
+        if (b->fd_compat < 0)
+                return 0;
+        for (int pass = 0; pass < 2; pass++)
+                for (size_t i = 0; i < n; i++) {
+                        struct tr_compat c;
+                        uint32_t k = t[i].key;
+
+                        /* socketcall itself (second pass) is on when one of its calls is */
+                        if ((t[i].how == TR_CX_SOCKETCALL) != (pass == 1) || !compat_entry(&t[i], &c))
+                                continue;
+                        c.on = pass == 1 ? any_socketcall : watched[c.id];
+                        if (c.on && k >= TR_COMPAT_SOCKETCALL)
+                                any_socketcall = true;
+                        on += c.on && pass == 0;
+                        if (bpf_map_update_elem(b->fd_compat, &k, &c, BPF_ANY) < 0)
+                                return -errno;
+                }
+        return (int) on;
+}
+
 int bpf_set_events(Bpf *b, const EventWant *wants, uint32_t *ret_unavailable, unsigned max,
                    unsigned *ret_n_unavailable)
 {
         size_t n;
         const EventDef *all = catalog_all(&n);
-        unsigned nun = 0, nraw = 0, nraw_enter = 0;
+        unsigned nun = 0, nraw = 0, nraw_enter = 0, ncompat = 0;
+        bool watched[TR_MAX_EVENT_ID] = {};
+        uint32_t zero = 0;
         int r;
 
         for (size_t i = 0; i < n; i++) {
@@ -481,6 +527,7 @@ int bpf_set_events(Bpf *b, const EventWant *wants, uint32_t *ret_unavailable, un
                         cfg.flags |= TR_EVCFG_ON;
                         if (bpf_map_update_elem(b->fd_evcfg, &k, &cfg, BPF_ANY) < 0)
                                 return log_error_errno(errno, "cannot update the event table: %m");
+                        watched[e->id] = true;
                         continue;
                 }
 
@@ -505,20 +552,42 @@ int bpf_set_events(Bpf *b, const EventWant *wants, uint32_t *ret_unavailable, un
                         r = attach_syscall(b, e);
                         if (r < 0)
                                 return r;
+                        watched[e->id] = true;
                 } else
                         detach_syscall(b, e->id);
+        }
+        /* 32-bit syscalls: only those of events otherwise watched (an unavailable rule stays so) */
+        r = set_compat(b, watched);
+        if (r < 0)
+                return log_error_errno(r, "cannot update the 32-bit syscall table: %m");
+        ncompat = (unsigned) r;
+        /* the exit program's 64-bit half runs only for the fallback */
+        if (b->fd_rawnr >= 0) {
+                uint32_t flags = nraw > 0 ? b->settings.flags | TR_SET_RAW_NATIVE :
+                                            b->settings.flags & ~TR_SET_RAW_NATIVE;
+
+                if (flags != b->settings.flags) {
+                        b->settings.flags = flags;
+                        if (bpf_map_update_elem(b->fd_settings, &zero, &b->settings, BPF_ANY) < 0)
+                                return log_error_errno(errno, "cannot write the BPF settings: %m");
+                }
         }
         if ((r = attach_sched(b, 0, "tr_sched_fork")) < 0 || (r = attach_sched(b, 1, "tr_sched_exec")) < 0 ||
             (r = attach_sched(b, 2, "tr_sched_exit")) < 0)
                 return r;
-        if (nraw > 0 && !b->raw[0]) {
+        if ((nraw > 0 || ncompat > 0) && !b->raw[0]) {
                 b->raw[0] = bpf_program__attach(bpf_object__find_program_by_name(b->obj, "tr_raw_exit"));
                 if (!b->raw[0])
                         return log_error_errno(errno, "cannot attach tr_raw_exit: %m");
                 b->attached++;
+        }
+        if (nraw > 0 && b->raw_native == 0)
                 log_warning("watching %u syscall(s) without their own tracepoint through raw sys_exit: "
                             "every syscall on this machine now costs about 20-40 ns more", nraw);
-        }
+        b->raw_native = nraw;
+        if (ncompat != b->compat_watched)
+                log_debug("watching %u 32-bit syscall(s) through raw sys_exit", ncompat);
+        b->compat_watched = ncompat;
         /* after the exit, as for the per-syscall tracepoints */
         if (nraw_enter > 0 && !b->raw[1]) {
                 b->raw[1] = bpf_program__attach(bpf_object__find_program_by_name(b->obj, "tr_raw_enter"));
@@ -527,7 +596,7 @@ int bpf_set_events(Bpf *b, const EventWant *wants, uint32_t *ret_unavailable, un
                 b->attached++;
         }
         for (int i = 1; i >= 0; i--)
-                if (b->raw[i] && (i == 1 ? nraw_enter : nraw) == 0) {
+                if (b->raw[i] && (i == 1 ? nraw_enter : nraw + ncompat) == 0) {
                         bpf_link__destroy(b->raw[i]);
                         b->raw[i] = NULL;
                         b->attached--;
@@ -612,6 +681,11 @@ int bpf_consume(Bpf *b)
 unsigned bpf_attached_count(Bpf *b)
 {
         return b->attached;
+}
+
+unsigned bpf_compat_watched(Bpf *b)
+{
+        return b->compat_watched;
 }
 
 int bpf_get_stats(Bpf *b, BpfStats *ret)

@@ -24,6 +24,8 @@ typedef struct BpfOptions {
         bool exec_env;                  /* capture the environment on exec */
         bool raw_fallback;              /* watch syscalls without their own tracepoint through raw
                                          * sys_enter/sys_exit (costs every syscall ~40 ns) */
+        bool compat_syscalls;           /* watch 32-bit syscalls through raw sys_exit (the same program
+                                         * as the fallback's; costs every syscall, see bench/README.md) */
         int (*on_record)(void *userdata, const void *rec, size_t len);
         void *userdata;
 } BpfOptions;
@@ -64,7 +66,8 @@ Bpf *bpf_free(Bpf *b);
  * tracepoints newly needed, detaches those no longer needed, and updates the in-kernel predicates.
  * An event whose tracepoint this kernel lacks is watched through the raw sys_enter/sys_exit
  * fallback when BpfOptions.raw_fallback is set; otherwise it is reported through ret_unavailable
- * (ids, up to max) and skipped; that is not an error.
+ * (ids, up to max) and skipped; that is not an error. With BpfOptions.compat_syscalls, the 32-bit
+ * syscalls that do what a watched event does are watched too (raw sys_exit, attached while any is).
  */
 int bpf_set_events(Bpf *b, const EventWant *wants, uint32_t *ret_unavailable, unsigned max,
                    unsigned *ret_n_unavailable);
@@ -83,5 +86,7 @@ int bpf_epoll_fd(Bpf *b);
 int bpf_consume(Bpf *b);
 int bpf_get_stats(Bpf *b, BpfStats *ret);
 unsigned bpf_attached_count(Bpf *b);
+/* How many ia32 syscalls the compat watch translates now (0: not attached). */
+unsigned bpf_compat_watched(Bpf *b);
 /* Makes sure tracefs is mounted (libbpf resolves tracepoint ids through it). */
 int tracefs_ensure(void);

@@ -14,7 +14,8 @@
  *   Describe() → s               the agent's status as JSON (counters, rules, webhooks)
  *
  *   Properties: Version s, State s ("starting", "running", "reloading", "stopping"), StartedAt t
- *   (CLOCK_REALTIME µs), EventsReceived t, EventsLost t, Detections t, RulesEnabled u
+ *   (CLOCK_REALTIME µs), EventsReceived t, EventsLost t, Detections t, RulesEnabled u,
+ *   DegradedRules as (the enabled rules that unwatched 32-bit syscalls can evade)
  *
  *   Signal Detection(s rule_id, s severity_name, s finding_json)
  *
@@ -41,3 +42,4 @@
 #define TRACEE_MESSAGE_CONFIG           "c93b09f753a14a66ae8602e96c9bef5e"
 #define TRACEE_MESSAGE_RELOADED         "d9925afab4204dc8b8b47f7626887b15"
 #define TRACEE_MESSAGE_WEBHOOK          "4304f47353b34c418fa7e6c9c300e027"
+#define TRACEE_MESSAGE_DEGRADED         "db05b9606f304d0a95b63a6f2958c80c"

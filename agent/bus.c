@@ -211,6 +211,24 @@ static int property_get(sd_bus *bus, const char *path, const char *interface, co
         return -EINVAL;
 }
 
+/* DegradedRules as: the IDs of the enabled rules that unwatched 32-bit syscalls can evade. */
+static int property_get_degraded(sd_bus *bus, const char *path, const char *interface, const char *property,
+                                 sd_bus_message *reply, void *userdata, sd_bus_error *error)
+{
+        Context *c = userdata;
+        size_t n;
+        RuleState *rs = engine_rules(c->engine, &n);
+        int r;
+
+        r = sd_bus_message_open_container(reply, 'a', "s");
+        for (size_t i = 0; r >= 0 && i < n; i++)
+                if (rs[i].enabled && rs[i].available && rs[i].degraded)
+                        r = sd_bus_message_append(reply, "s", rs[i].rule->id);
+        if (r >= 0)
+                r = sd_bus_message_close_container(reply);
+        return r;
+}
+
 static const sd_bus_vtable agent_vtable[] = {
         SD_BUS_VTABLE_START(0),
         SD_BUS_PROPERTY("Version", "s", property_get, 0, SD_BUS_VTABLE_PROPERTY_CONST),
@@ -221,6 +239,7 @@ static const sd_bus_vtable agent_vtable[] = {
         SD_BUS_PROPERTY("EventsLost", "t", property_get, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
         SD_BUS_PROPERTY("Detections", "t", property_get, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
         SD_BUS_PROPERTY("RulesEnabled", "u", property_get, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        SD_BUS_PROPERTY("DegradedRules", "as", property_get_degraded, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
         SD_BUS_METHOD_WITH_ARGS("ListRules", SD_BUS_NO_ARGS,
                                 SD_BUS_RESULT("a(sssiasbbs)", rules), method_list_rules,
                                 SD_BUS_VTABLE_UNPRIVILEGED),

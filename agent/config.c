@@ -57,6 +57,7 @@ void config_defaults(Config *c)
         strcpy(c->state_directory, "/var/lib/tracee");
         c->journal = true;
         c->stdout_mode = STDOUT_TABLE;
+        c->compat_syscalls = CONFIG_COMPAT_SYSCALLS_DEFAULT;
 }
 
 bool parse_boolean(const char *v, bool *ret)
@@ -199,6 +200,9 @@ static int handle_agent(Parser *p, const char *k, const char *v)
                 copy_value(p, k, v, c->bpf_object, sizeof(c->bpf_object));
         else if (strcmp(k, "raw_syscall_fallback") == 0) {
                 if (!parse_boolean(v, &c->raw_syscall_fallback))
+                        bad_value(p, "agent", k, v, "yes or no");
+        } else if (strcmp(k, "compat_syscalls") == 0) {
+                if (!parse_boolean(v, &c->compat_syscalls))
                         bad_value(p, "agent", k, v, "yes or no");
         }
         else

@@ -59,6 +59,9 @@ static void help(void)
                "      --raw-syscall-fallback  watch syscalls that have no tracepoint of their own (init_module\n"
                "                          and finit_module on kernels without module support) through raw\n"
                "                          sys_enter/sys_exit: costs every syscall on the machine ~40 ns\n"
+               "      --compat-syscalls[=yes|no]  watch 32-bit syscalls (int $0x80, 32-bit programs) through\n"
+               "                          raw sys_exit (default no: it costs every syscall on the machine;\n"
+               "                          without it the rules they could evade are listed as degraded)\n"
                "      --ringbuf-size N    ring buffer size in bytes (power of two; default 8 MiB)\n"
                "      --btf-file PATH     BTF of the running kernel, when it has no /sys/kernel/btf/vmlinux\n"
                "      --check             check the configuration and exit\n"
@@ -134,6 +137,8 @@ static void list_rules(FILE *f, Engine *e)
                 fprintf(f, "       %s\n", r->description);
                 if (!rs[i].available)
                         fprintf(f, "       unavailable: %s\n", rs[i].unavailable_reason);
+                else if (rs[i].degraded)
+                        fprintf(f, "       degraded: %s\n", rs[i].degraded_reason);
                 list_exceptions(f, &rs[i]);
         }
 }
@@ -380,6 +385,17 @@ unsigned context_rules_enabled(Context *c)
         return on;
 }
 
+unsigned context_rules_degraded(Context *c)
+{
+        size_t n;
+        unsigned k = 0;
+        RuleState *rs = engine_rules(c->engine, &n);
+
+        for (size_t i = 0; i < n; i++)
+                k += rs[i].enabled && rs[i].available && rs[i].degraded;
+        return k;
+}
+
 int context_set_rule(Context *c, const char *id, bool enabled)
 {
         RuleState *s = engine_rule(c->engine, id);
@@ -400,6 +416,8 @@ int context_set_rule(Context *c, const char *id, bool enabled)
                 return r;
         log_info("rule %s (%s) %s", s->rule->id, s->rule->name, enabled ? "enabled" : "disabled");
         bus_emit_changed(c, "RulesEnabled");
+        if (s->degraded)
+                bus_emit_changed(c, "DegradedRules");
         return 0;
 }
 
@@ -432,6 +450,10 @@ int context_reload(Context *c, char *err, size_t errsz)
                 r = context_apply(c, cfg, err, errsz);
                 if (r < 0)
                         free(cfg);
+                else if (c->arg_compat_syscalls < 0 && c->config->compat_syscalls != c->compat_watch)
+                        log_warning("compat_syscalls=%s takes effect when the agent restarts; 32-bit syscalls "
+                                    "stay %s until then", c->config->compat_syscalls ? "yes" : "no",
+                                    c->compat_watch ? "watched" : "unwatched");
         }
         if (r >= 0)
                 r = context_update_kernel(c);
@@ -441,6 +463,7 @@ int context_reload(Context *c, char *err, size_t errsz)
         c->status = "running";
         bus_emit_changed(c, "State");
         bus_emit_changed(c, "RulesEnabled");
+        bus_emit_changed(c, "DegradedRules");
         (void) sd_notify(0, "READY=1");
         notify_status(c);
         if (r < 0)
@@ -502,6 +525,10 @@ static void write_rule_brief(JsonW *w, const RuleState *s)
         jsonw_bool(w, s->available);
         if (!s->available)
                 jsonw_kv_str(w, "unavailableReason", s->unavailable_reason);
+        jsonw_key(w, "degraded");
+        jsonw_bool(w, s->available && s->degraded);
+        if (s->available && s->degraded)
+                jsonw_kv_str(w, "degradedReason", s->degraded_reason);
         jsonw_kv_uint(w, "detections", s->findings);
         jsonw_kv_uint(w, "suppressed", s->suppressed);
         jsonw_kv_uint(w, "suppressedByDefaults", s->suppressed_by_defaults);
@@ -550,6 +577,9 @@ void context_describe_rule_json(Context *c, const RuleState *s, JsonW *w)
         jsonw_key(w, "available");
         jsonw_bool(w, s->available);
         jsonw_kv_str(w, "unavailableReason", s->available ? "" : s->unavailable_reason);
+        jsonw_key(w, "degraded");
+        jsonw_bool(w, s->available && s->degraded);
+        jsonw_kv_str(w, "degradedReason", s->available && s->degraded ? s->degraded_reason : "");
         jsonw_kv_uint(w, "detections", s->findings);
         jsonw_kv_uint(w, "suppressed", s->suppressed);
         jsonw_kv_uint(w, "suppressedByDefaults", s->suppressed_by_defaults);
@@ -591,6 +621,23 @@ void context_describe_json(Context *c, JsonW *w)
         jsonw_kv_int(w, "eventsPerSecond", (int64_t) c->events_per_sec);
         jsonw_kv_uint(w, "detections", c->findings);
         jsonw_kv_uint(w, "rulesEnabled", context_rules_enabled(c));
+        jsonw_kv_uint(w, "rulesDegraded", context_rules_degraded(c));
+        /* the 32-bit syscall ABI: whether this kernel takes it, whether it is watched */
+        jsonw_key(w, "compatSyscalls");
+        jsonw_obj_open(w);
+        jsonw_kv_str(w, "ia32Emulation", compat_abi_to_string(c->ia32.abi));
+        jsonw_kv_str(w, "probe", c->ia32.seen);
+        jsonw_kv_str(w, "kernelCommandLine", c->ia32.cmdline < 0 ? "" : c->ia32.cmdline ? "ia32_emulation=1" :
+                     "ia32_emulation=0");
+        jsonw_key(w, "watched");
+        jsonw_bool(w, c->compat_watch);
+        jsonw_kv_uint(w, "syscallsWatched", c->pipeline ? bpf_compat_watched(c->pipeline->bpf) : 0);
+        jsonw_key(w, "degraded");
+        jsonw_bool(w, context_rules_degraded(c) > 0);
+        if (context_rules_degraded(c) > 0)
+                jsonw_kv_str(w, "howToClose", "compat_syscalls=yes in [agent] of " CONFIG_DEFAULT_PATH
+                             " (or --compat-syscalls) and a restart, or ia32_emulation=0 on the kernel command line");
+        jsonw_obj_close(w);
         jsonw_key(w, "journal");
         jsonw_bool(w, c->journal && journal_available());
         jsonw_kv_str(w, "configFile", c->arg_config ? c->arg_config : CONFIG_DEFAULT_PATH);
@@ -622,9 +669,63 @@ static void mark_unavailable(Engine *e)
         engine_mark_unavailable(e, missing, nm);
 }
 
+/*
+ * The rules 32-bit syscalls could evade, when this kernel takes them (or may) and they are not
+ * watched. Returns how many enabled rules are degraded.
+ */
+static unsigned mark_degraded(Context *c)
+{
+        const char *fix = c->ia32.abi == COMPAT_ABI_ON ?
+                "ia32 emulation is on: compat_syscalls=yes (--compat-syscalls) watches 32-bit syscalls, "
+                "ia32_emulation=0 on the kernel command line turns them off" :
+                "ia32 emulation may be on (the probe could not tell): compat_syscalls=yes (--compat-syscalls) "
+                "watches 32-bit syscalls, ia32_emulation=0 on the kernel command line turns them off";
+
+        if (c->ia32.abi == COMPAT_ABI_OFF || c->compat_watch)
+                return engine_mark_degraded(c->engine, NULL, NULL);
+        return engine_mark_degraded(c->engine, compat_event_translated, fix);
+}
+
+/* One message at start about 32-bit syscalls: degraded rules, or the watch and what it costs. */
+static void log_compat(Context *c)
+{
+        size_t n;
+        RuleState *rs = engine_rules(c->engine, &n);
+        char ids[128] = "";
+        size_t o = 0;
+        unsigned k = 0;
+
+        if (c->ia32.abi == COMPAT_ABI_OFF) {
+                log_full_errno(c->compat_watch ? LOG_INFO : LOG_DEBUG, 0, "32-bit syscalls: this kernel refuses them "
+                               "(%s), nothing to watch", c->ia32.seen);
+                return;
+        }
+        if (c->compat_watch) {
+                log_info("watching %u 32-bit syscall(s) through raw sys_exit (ia32 emulation %s: %s); every "
+                         "syscall on this machine pays for it, see tracee.conf(5)",
+                         c->pipeline ? bpf_compat_watched(c->pipeline->bpf) : 0, compat_abi_to_string(c->ia32.abi),
+                         c->ia32.seen);
+                return;
+        }
+        for (size_t i = 0; i < n; i++)
+                if (rs[i].enabled && rs[i].available && rs[i].degraded) {
+                        k++;
+                        if (o < sizeof(ids))
+                                o += snprintf(ids + o, sizeof(ids) - o, "%s%s", o ? ", " : "", rs[i].rule->id);
+                }
+        if (k == 0)
+                return;
+        log_struct(LOG_WARNING, TRACEE_MESSAGE_DEGRADED,
+                   "%u enabled rule(s) degraded (%s): this kernel runs 32-bit syscalls (ia32 emulation %s: %s) and "
+                   "they are not watched; set compat_syscalls=yes in [agent] of %s (or --compat-syscalls) to watch "
+                   "them, or boot with ia32_emulation=0 to turn them off", k, ids,
+                   compat_abi_to_string(c->ia32.abi), c->ia32.seen, c->arg_config ? c->arg_config : CONFIG_DEFAULT_PATH);
+}
+
 static int parse_args(Context *c, int argc, char **argv, bool *ret_list, bool *ret_check)
 {
-        enum { ARG_LIST = 0x100, ARG_RINGBUF, ARG_BTF, ARG_LDLP, ARG_VERSION, ARG_JOURNAL, ARG_CHECK, ARG_RAW };
+        enum { ARG_LIST = 0x100, ARG_RINGBUF, ARG_BTF, ARG_LDLP, ARG_VERSION, ARG_JOURNAL, ARG_CHECK, ARG_RAW,
+               ARG_COMPAT };
         static const struct option opts[] = {
                 { "config", required_argument, NULL, 'c' },
                 { "rules", required_argument, NULL, 'r' },
@@ -633,6 +734,7 @@ static int parse_args(Context *c, int argc, char **argv, bool *ret_list, bool *r
                 { "exceptions", required_argument, NULL, 'x' },
                 { "ld-library-path", no_argument, NULL, ARG_LDLP },
                 { "raw-syscall-fallback", no_argument, NULL, ARG_RAW },
+                { "compat-syscalls", optional_argument, NULL, ARG_COMPAT },
                 { "list", no_argument, NULL, ARG_LIST },
                 { "check", no_argument, NULL, ARG_CHECK },
                 { "ringbuf-size", required_argument, NULL, ARG_RINGBUF },
@@ -680,6 +782,14 @@ static int parse_args(Context *c, int argc, char **argv, bool *ret_list, bool *r
                 case ARG_RAW:
                         c->arg_raw_fallback = true;
                         break;
+                case ARG_COMPAT: {
+                        bool b = true;
+
+                        if (optarg && !parse_boolean(optarg, &b))
+                                return log_error_errno(EINVAL, "--compat-syscalls '%s': expected yes or no", optarg);
+                        c->arg_compat_syscalls = b;
+                        break;
+                }
                 case ARG_LIST:
                         *ret_list = true;
                         break;
@@ -729,7 +839,7 @@ static void context_done(Context *c)
 
 int detect_main(int argc, char **argv)
 {
-        Context c = { .arg_output = -1, .arg_journal = -1, .status = "starting" };
+        Context c = { .arg_output = -1, .arg_journal = -1, .arg_compat_syscalls = -1, .status = "starting" };
         BpfOptions bo = {};
         Config *cfg = NULL;
         char err[512] = "";
@@ -776,6 +886,9 @@ int detect_main(int argc, char **argv)
         }
         if (!c.arg_raw_fallback && !c.config->raw_syscall_fallback)
                 mark_unavailable(c.engine);
+        c.compat_watch = c.arg_compat_syscalls >= 0 ? c.arg_compat_syscalls : c.config->compat_syscalls;
+        compat_probe(&c.ia32);
+        (void) mark_degraded(&c);
         if (list) {
                 list_rules(stdout, c.engine);
                 r = 0;
@@ -817,6 +930,8 @@ int detect_main(int argc, char **argv)
 
         bo.ringbuf_size = c.arg_ringbuf_size ? c.arg_ringbuf_size : c.config->ringbuf_size;
         bo.raw_fallback = c.arg_raw_fallback || c.config->raw_syscall_fallback;
+        /* no 32-bit syscall to watch on a kernel that refuses them: nothing to pay for */
+        bo.compat_syscalls = c.compat_watch && c.ia32.abi != COMPAT_ABI_OFF;
         bo.btf_file = c.arg_btf_file ? c.arg_btf_file : (*c.config->btf_file ? c.config->btf_file : NULL);
         {
                 const char *f = getenv("TRACEE_BPF_FILE");
@@ -856,6 +971,7 @@ int detect_main(int argc, char **argv)
 
         c.started_at_usec = now_usec(CLOCK_REALTIME);
         c.status = "running";
+        log_compat(&c);
         log_struct(LOG_INFO, TRACEE_MESSAGE_STARTED, "started: %u rules enabled, %u programs attached",
                    context_rules_enabled(&c), bpf_attached_count(c.pipeline->bpf));
         (void) sd_notify(0, "READY=1");

@@ -374,6 +374,36 @@ void engine_mark_unavailable(Engine *e, const uint32_t *ids, unsigned n)
         }
 }
 
+unsigned engine_mark_degraded(Engine *e, bool (*evadable)(uint32_t id), const char *fix)
+{
+        unsigned n = 0;
+
+        for (size_t r = 0; r < e->nrules; r++) {
+                const Rule *rule = e->rules[r].rule;
+                RuleState *s = &e->rules[r];
+                char names[200] = "";
+                size_t o = 0;
+
+                s->degraded = false;
+                s->degraded_reason[0] = 0;
+                for (unsigned k = 0; evadable && k < rule->nneeds; k++) {
+                        const EventDef *d = catalog_by_name(rule->needs[k].event);
+
+                        if (!d || !catalog_is_syscall(d) || !evadable(d->id))
+                                continue;
+                        s->degraded = true;
+                        if (o < sizeof(names))
+                                o += snprintf(names + o, sizeof(names) - o, "%s%s", o ? ", " : "", d->name);
+                }
+                if (!s->degraded)
+                        continue;
+                snprintf(s->degraded_reason, sizeof(s->degraded_reason), "32-bit %s %s not watched; %s", names,
+                         strchr(names, ',') ? "are" : "is", fix);
+                n += s->enabled;
+        }
+        return n;
+}
+
 void rule_state_set_exceptions(RuleState *s, const RuleException *x, bool defaults_enabled)
 {
         s->exc = *x;

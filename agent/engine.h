@@ -154,6 +154,9 @@ typedef struct RuleState {
         bool enabled;
         bool available;
         char unavailable_reason[160];
+        /* some syscall it needs can be made by the 32-bit ABI, which is not watched */
+        bool degraded;
+        char degraded_reason[400];
         RuleException exc;
         bool defaults_enabled;          /* the rule's default exceptions apply */
         Exception defaults[RULE_MAX_DEFAULT_EXCEPTIONS];        /* parsed from rule->default_exceptions */
@@ -195,6 +198,12 @@ unsigned engine_watch_names(Engine *e, char (*names)[TR_NAME_MAX], unsigned max)
 uint32_t engine_exec_scan(Engine *e);
 /* Marks rules whose every needed syscall lacks a tracepoint on this kernel as unavailable. */
 void engine_mark_unavailable(Engine *e, const uint32_t *ids, unsigned n);
+/*
+ * Marks as degraded the rules that need a syscall event for which evadable(id) holds (a 32-bit
+ * syscall does the same unseen), with a reason naming those syscalls, then fix (how to close it);
+ * evadable NULL clears every mark. Returns how many enabled rules are degraded.
+ */
+unsigned engine_mark_degraded(Engine *e, bool (*evadable)(uint32_t id), const char *fix);
 
 /* Hands one event to the rules that asked for it. Returns the number of findings emitted. */
 unsigned engine_dispatch(Engine *e, const Event *ev);

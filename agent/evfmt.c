@@ -200,6 +200,11 @@ void event_write_json(JsonW *w, const Event *e)
                 jsonw_key_lit(w, "argsTruncated");
                 jsonw_bool(w, true);
         }
+        /* a 32-bit syscall, shown as the x86_64 syscall it does */
+        if (e->h.flags & TR_F_COMPAT) {
+                jsonw_key_lit(w, "compat");
+                jsonw_bool(w, true);
+        }
         jsonw_key_lit(w, "args");
         jsonw_arr_open(w);
         /* in catalogue order */

@@ -109,9 +109,9 @@ void finding_message(const Finding *f, char *buf, size_t n)
         /* container ids come from cgroup names (nspawn machine names may hold any byte but C0) */
         str_escape_terminal(e->container_id ? e->container_id : "", e->container_id ? strlen(e->container_id) : 0,
                             cid, sizeof(cid));
-        snprintf(buf, n, "%s %s: process %s (pid %u, uid %u, %s)%s%s %s", f->rule->id, f->rule->name, comm,
+        snprintf(buf, n, "%s %s: process %s (pid %u, uid %u, %s)%s%s %s%s", f->rule->id, f->rule->name, comm,
                  e->h.pid, e->h.uid, *exe ? exe : "executable unknown", *cid ? " in container " : "", cid,
-                 summary);
+                 summary, e->h.flags & TR_F_COMPAT ? " (a 32-bit syscall)" : "");
 }
 
 void finding_print_table(FILE *out, const Finding *f)

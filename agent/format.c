@@ -789,6 +789,11 @@ static void format_map_flags(Writer *w, uint64_t v) {
 }
 
 static void format_vm_flags(Writer *w, uint64_t v) {
+        /* a 32-bit mprotect, seen at its exit only: what the range was is not known */
+        if (v & TR_VMA_PREV_UNKNOWN) {
+                writer_put_str(w, "unknown");
+                return;
+        }
         /* VM_READ, VM_WRITE, VM_EXEC have the same values as the PROT_ bits. */
         v &= PROT_READ | PROT_WRITE | PROT_EXEC;
         format_prot(w, v);

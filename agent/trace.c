@@ -15,6 +15,7 @@
 #include <systemd/sd-event.h>
 
 #include "catalog.h"
+#include "compat.h"
 #include "config.h"
 #include "evfmt.h"
 #include "filter.h"
@@ -57,6 +58,9 @@ static void help(void)
                "      --exec-env          capture the environment of exec'd programs\n"
                "      --raw-syscall-fallback  trace syscalls that have no tracepoint of their own through raw\n"
                "                          sys_enter/sys_exit (costs every syscall on the machine ~40 ns)\n"
+               "      --compat-syscalls[=yes|no]  also trace 32-bit syscalls (int $0x80, 32-bit programs),\n"
+               "                          as the x86_64 syscall events they do, with \"compat\": true (raw\n"
+               "                          sys_exit: costs every syscall on the machine; default no)\n"
                "      --ringbuf-size N    ring buffer size in bytes (power of two; default 8 MiB)\n"
                "      --btf-file PATH     BTF of the running kernel, when it has no /sys/kernel/btf/vmlinux\n"
                "      --list-events       print the events, their arguments and sets, and exit\n"
@@ -177,7 +181,7 @@ static void on_drained(void *userdata)
 
 int trace_main(int argc, char **argv)
 {
-        enum { ARG_OUTPUT_FILE = 0x100, ARG_LIST_EVENTS, ARG_EXEC_ENV, ARG_RINGBUF, ARG_BTF, ARG_RAW };
+        enum { ARG_OUTPUT_FILE = 0x100, ARG_LIST_EVENTS, ARG_EXEC_ENV, ARG_RINGBUF, ARG_BTF, ARG_RAW, ARG_COMPAT };
         static const struct option opts[] = {
                 { "events", required_argument, NULL, 'e' },
                 { "filter", required_argument, NULL, 'f' },
@@ -186,6 +190,7 @@ int trace_main(int argc, char **argv)
                 { "list-events", no_argument, NULL, ARG_LIST_EVENTS },
                 { "exec-env", no_argument, NULL, ARG_EXEC_ENV },
                 { "raw-syscall-fallback", no_argument, NULL, ARG_RAW },
+                { "compat-syscalls", optional_argument, NULL, ARG_COMPAT },
                 { "ringbuf-size", required_argument, NULL, ARG_RINGBUF },
                 { "btf-file", required_argument, NULL, ARG_BTF },
                 { "verbose", no_argument, NULL, 'v' },
@@ -193,7 +198,8 @@ int trace_main(int argc, char **argv)
                 {}
         };
         TraceCtx *t;
-        BpfOptions bo = {};
+        BpfOptions bo = { .compat_syscalls = CONFIG_COMPAT_SYSCALLS_DEFAULT };
+        CompatProbe ia32;
         sd_event *ev = NULL;
         Pipeline *p = NULL;
         const char *events = NULL, *output_file = NULL;
@@ -243,6 +249,13 @@ int trace_main(int argc, char **argv)
                         break;
                 case ARG_RAW:
                         bo.raw_fallback = true;
+                        break;
+                case ARG_COMPAT:
+                        bo.compat_syscalls = true;
+                        if (optarg && !parse_boolean(optarg, &bo.compat_syscalls)) {
+                                r = log_error_errno(EINVAL, "--compat-syscalls '%s': expected yes or no", optarg);
+                                goto out;
+                        }
                         break;
                 case ARG_RINGBUF:
                         if (!parse_ringbuf_size(optarg, &bo.ringbuf_size)) {
@@ -327,6 +340,12 @@ int trace_main(int argc, char **argv)
                 if (f && *f)
                         bo.bpf_object = f;
         }
+        compat_probe(&ia32);
+        if (ia32.abi == COMPAT_ABI_OFF)
+                bo.compat_syscalls = false;     /* nothing to watch */
+        else if (!bo.compat_syscalls)
+                log_notice("32-bit syscalls are not traced (ia32 emulation %s: %s); --compat-syscalls traces them",
+                            compat_abi_to_string(ia32.abi), ia32.seen);
         r = pipeline_new(ev, &bo, on_event, t, &p);
         if (r < 0)
                 goto out;

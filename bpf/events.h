@@ -201,6 +201,8 @@ enum {
 #define TR_VMA_ANON             (1ull << 59)    /* some VMA of the range has no file */
 #define TR_VMA_MANY             (1ull << 58)    /* more VMAs than walked: the others were not looked at */
 #define TR_VMA_MEMFILE          (1ull << 57)    /* some VMA's file lives in memory: a memfd, on /dev/shm, deleted */
+#define TR_VMA_PREV_UNKNOWN     (1ull << 56)    /* a 32-bit mprotect, seen at its exit alone: the flags are the
+                                                 * range's after the call, its protection before is unknown */
 
 /* tr_sysdesc.flags */
 #define TR_SYS_EMIT_AT_ENTER    (1u << 0)       /* the syscall may not return (not used yet) */
@@ -210,7 +212,7 @@ enum {
 #define TR_SYS_RET_FD           (1u << 3)       /* the return value is a new fd: send its info (14) and path (15) */
 #define TR_SYS_RET_FD_DUPFD     (1u << 4)       /* fcntl: the return value is an fd only for F_DUPFD* */
 
-/* tr_sysdesc.width: how the kernel reads each argument register */
+/* tr_sysdesc.width, tr_compat.width: how the kernel reads each argument register */
 enum {
         TR_W_64 = 0,            /* long, size_t, pointers: the whole register */
         TR_W_S32 = 1,           /* int, pid_t, uid_t...: the low 32 bits, sign-extended */
@@ -229,6 +231,38 @@ struct tr_sysdesc {
         __u16 flags;            /* TR_SYS_* */
 };
 _Static_assert(sizeof(struct tr_sysdesc) == 20, "tr_sysdesc layout");
+
+/*
+ * The 32-bit (ia32) syscall ABI of a 64-bit kernel: `int $0x80`, or sysenter/syscall from 32-bit code,
+ * with its own syscall numbers and 32-bit arguments in bx, cx, dx, si, di, bp. The per-syscall
+ * tracepoints never fire for these (the kernel drops compat syscalls in perf_syscall_enter/exit), so
+ * the compat watch (tr_raw_exit on raw sys_exit) translates them at their exit into the events of the
+ * x86_64 syscalls they do, flagged TR_F_COMPAT. The tr_compat map says how, keyed by the ia32 number
+ * (below TR_COMPAT_NR_MAX), or by TR_COMPAT_SOCKETCALL + call for the calls of socketcall(call, args).
+ * The agent writes it from its table (agent/compat.c) for the wanted events; the rest are off.
+ */
+#define TR_COMPAT_NR_MAX        512
+#define TR_COMPAT_SOCKETCALL    512
+#define TR_COMPAT_KEYS          (TR_COMPAT_SOCKETCALL + 32)
+
+/* tr_compat.how: where the arguments are */
+enum {
+        TR_CX_REGS = 0,         /* in bx, cx, dx, si, di, bp, in the x86_64 syscall's order */
+        TR_CX_MMAP2 = 1,        /* mmap2: as mmap, the offset (argument 5) in 4096-byte units */
+        TR_CX_OLD_MMAP = 2,     /* old mmap: bx points to six 32-bit words, mmap's arguments */
+        TR_CX_SOCKETCALL = 3,   /* socketcall: bx is the call (its entry at TR_COMPAT_SOCKETCALL + call),
+                                 * cx points to its arguments, nargs 32-bit words */
+};
+
+struct tr_compat {
+        __u16 id;               /* the x86_64 event it is */
+        __u8 on;                /* watched (the event is wanted) */
+        __u8 how;               /* TR_CX_* */
+        __u8 nargs;             /* socketcall's calls: 32-bit words of arguments */
+        __u8 width[TR_MAX_ARGS]; /* TR_W_S32 or TR_W_U32: a compat long is 32 bits */
+        __u8 pad;
+};
+_Static_assert(sizeof(struct tr_compat) == 12, "tr_compat layout");
 
 /*
  * Per-event in-kernel predicates. An event passes when it has no terms, or when any one group of
@@ -301,6 +335,7 @@ struct tr_settings {
                                                  * and the argv of a program without an interpreter (the loader
                                                  * run directly) for --preload and --audit */
 #define TR_SET_LDSCAN_LLP       (1u << 2)       /* ... and LD_LIBRARY_PATH= */
+#define TR_SET_RAW_NATIVE       (1u << 3)       /* tr_raw_exit also watches 64-bit syscalls (tr_rawnr) */
 
 /* Per-CPU counters (tr_stats), index = TR_STAT_*. */
 enum {

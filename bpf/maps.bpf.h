@@ -46,6 +46,16 @@ struct {
         __type(value, struct tr_sysdesc);
 } tr_sysdesc SEC(".maps") __weak;
 
+/* Per ia32 syscall number (and socketcall call): the x86_64 event it is and where its arguments are
+ * (events.h). Written by the agent whenever the wanted events change; read by tr_raw_exit for 32-bit
+ * syscalls. */
+struct {
+        __uint(type, BPF_MAP_TYPE_ARRAY);
+        __uint(max_entries, TR_COMPAT_KEYS);
+        __type(key, __u32);
+        __type(value, struct tr_compat);
+} tr_compat SEC(".maps") __weak;
+
 struct pending {
         __u64 args[TR_MAX_ARGS];
         __u64 aux;              /* mprotect: the range's vm_flags before the call (TR_VMA_* added) */

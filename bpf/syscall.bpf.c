@@ -13,6 +13,13 @@
  * made of them (the file an open returned, the socket a connect connected). Only the syscalls
  * flagged TR_SYS_NEEDS_ENTER (execve: its pathname is gone with the old image; mprotect: the range's
  * protection before the call) also have their entry watched, saved in tr_task and emitted at exit.
+ *
+ * 32-bit syscalls (int $0x80 from any process, or a 32-bit program) never reach the per-syscall
+ * tracepoints. The compat watch is the one raw sys_exit program, tr_raw_exit, which returns at once
+ * unless the task is in a compat syscall (TS_COMPAT is still set at the sys_exit tracepoint; it is
+ * cleared later, on the way back to user mode), translates the ia32 number and arguments (tr_compat)
+ * and feeds the same exit path: rules see the x86_64 syscall's event, flagged TR_F_COMPAT. What exists
+ * only at entry is judged at exit: an mprotect's range is read after the call (TR_VMA_PREV_UNKNOWN).
  */
 #include "terms.bpf.h"
 
@@ -32,6 +39,7 @@ struct vma_walk {
         __u64 next;             /* where the next VMA is looked for */
         __u64 flags;            /* vm_flags ORed, TR_VMA_* added */
         __u32 done;
+        __u32 after;            /* read after the call (a 32-bit mprotect): executable now says nothing */
 };
 
 static long vma_cb(struct task_struct *task, struct vm_area_struct *vma, void *data)
@@ -54,7 +62,7 @@ static long vma_cb(struct task_struct *task, struct vm_area_struct *vma, void *d
                         w->flags |= TR_VMA_MEMFILE;
         } else
                 w->flags |= TR_VMA_ANON;
-        if (vma->anon_vma && !(vma->vm_flags & VM_EXEC))
+        if (vma->anon_vma && (w->after || !(vma->vm_flags & VM_EXEC)))
                 w->flags |= TR_VMA_WRITTEN;
         w->next = vma->vm_end;
         if (w->next >= w->end)
@@ -80,10 +88,11 @@ static long vma_step(__u64 i, void *data)
 }
 
 /* Every VMA of [addr, addr + len): the protection of all of them, not only of the first. */
-static __always_inline __u64 range_flags(__u64 addr, __u64 len)
+static __always_inline __u64 range_flags(__u64 addr, __u64 len, __u32 after)
 {
         struct vma_walk w = {};
 
+        w.after = after;
         w.start = addr;
         w.end = addr + (len ? len : 1);
         w.next = addr;
@@ -200,7 +209,7 @@ static __always_inline int sys_enter_common(__u32 nr, const __u64 *a)
         p.live = 1;
         p.aux = 0;
         if (d->arg[2] == TR_CAP_PROT_PREV)
-                p.aux = range_flags(p.args[0], p.args[1]);
+                p.aux = range_flags(p.args[0], p.args[1], 0);
         if (d->flags & TR_SYS_EXEC) {
                 __u32 zero = 0;
                 struct pathbuf *pb = bpf_map_lookup_elem(&tr_pathbuf, &zero);
@@ -286,10 +295,11 @@ static __always_inline __u32 capture_syscall(struct scratch *sc, __u32 off, stru
 }
 
 /*
- * Syscall exit, from the per-syscall tracepoints, the raw sys_exit fallback (a: its registers) or
- * (a == NULL) the task's saved registers.
+ * Syscall exit, from the per-syscall tracepoints, the raw sys_exit program (a: the arguments) or
+ * (a == NULL) the task's saved registers. compat: a 32-bit syscall translated to the x86_64 syscall
+ * ctx_nr (a holds its arguments): nothing was saved at its entry.
  */
-static __always_inline int sys_exit_common(__u32 ctx_nr, __s64 ret, const __u64 *a)
+static __always_inline int sys_exit_common(__u32 ctx_nr, __s64 ret, const __u64 *a, __u32 compat)
 {
         __u64 id = bpf_get_current_pid_tgid();
         struct tr_settings *s = settings_get();
@@ -308,8 +318,10 @@ static __always_inline int sys_exit_common(__u32 ctx_nr, __s64 ret, const __u64 
         d = bpf_map_lookup_elem(&tr_sysdesc, &nr);
         if (!cfg || !d || !(cfg->flags & TR_EVCFG_ON))
                 return 0;
+        if (compat && (d->flags & TR_SYS_EXEC))
+                return 0;       /* exec of any ABI is seen by sched_process_exec */
         tl = bpf_task_storage_get(&tr_task, bpf_get_current_task_btf(), 0, 0);
-        if (d->flags & TR_SYS_NEEDS_ENTER) {
+        if ((d->flags & TR_SYS_NEEDS_ENTER) && !compat) {
                 if (!tl || !tl->p.live)
                         return 0;
                 p = tl->p;
@@ -347,6 +359,9 @@ static __always_inline int sys_exit_common(__u32 ctx_nr, __s64 ret, const __u64 
                 stat_inc(TR_STAT_FILTERED);
                 return 0;
         }
+        /* a 32-bit mprotect: the range as the call left it (executable now, private pages written) */
+        if (compat && d->arg[2] == TR_CAP_PROT_PREV)
+                p.aux = range_flags(p.args[0], p.args[1], 1) | TR_VMA_PREV_UNKNOWN;
         task = (struct task_struct *)bpf_get_current_task();
 
         sc = bpf_map_lookup_elem(&tr_scratch, &zero);
@@ -354,6 +369,8 @@ static __always_inline int sys_exit_common(__u32 ctx_nr, __s64 ret, const __u64 
                 return 0;
         h = (struct tr_event_hdr *)sc->buf;
         event_begin(sc, nr, tl);
+        if (compat)
+                h->flags |= TR_F_COMPAT;
         h->retval = ret;
         off = sizeof(*h);
 
@@ -385,15 +402,19 @@ static __always_inline int sys_exit_common(__u32 ctx_nr, __s64 ret, const __u64 
 SEC("tracepoint")
 int tr_sys_exit(struct trace_event_raw_sys_exit *ctx)
 {
-        return sys_exit_common((__u32)ctx->id, ctx->ret, NULL);
+        return sys_exit_common((__u32)ctx->id, ctx->ret, NULL, 0);
 }
 
 /*
- * The raw sys_enter/sys_exit fallback, for syscalls this kernel has no per-syscall tracepoint for
- * (init_module and finit_module on kernels built without module support). Attached only when the
- * agent is told to (raw_syscall_fallback) and such a syscall is wanted: a raw program runs on every
- * syscall on the machine, ~20-40 ns each here; the entry one only when a wanted syscall needs its
- * entry. tr_rawnr says which numbers they handle.
+ * The raw sys_enter/sys_exit programs. A raw program runs on every syscall on the machine, and the
+ * tracepoint's dispatch to it costs each one ~25 ns on one development machine, ~100-150 ns on another
+ * (bench/README.md) whatever the program does, so they are attached only when needed:
+ *   - the fallback, for syscalls this kernel has no per-syscall tracepoint for (init_module and
+ *     finit_module on kernels built without module support), when the agent is told to
+ *     (raw_syscall_fallback) and such a syscall is wanted; tr_rawnr says which numbers, and the entry
+ *     program only when one of them needs its entry;
+ *   - the compat watch (compat_syscalls), when a wanted event has a 32-bit equivalent: tr_raw_exit
+ *     alone, which returns at once unless the task is in a 32-bit syscall.
  */
 struct {
         __uint(type, BPF_MAP_TYPE_ARRAY);
@@ -433,23 +454,94 @@ int tr_raw_enter(struct bpf_raw_tracepoint_args *ctx)
         return sys_enter_common(nr, a);
 }
 
-/* sys_exit(struct pt_regs *regs, long ret) */
+/*
+ * A 32-bit syscall: the x86_64 event it is into *ret_nr, its arguments into a at the widths the
+ * kernel reads them with (32 bits, sign- or zero-extended). Returns 0, or -1 when it is not watched
+ * or its arguments cannot be read (the kernel could not either: the syscall failed with EFAULT).
+ * Arguments in user memory (old mmap's block, socketcall's array) are read at exit: a process can
+ * change them in between, as it can the strings of any syscall.
+ */
+static __always_inline int compat_args(struct task_struct *task, __u32 *ret_nr, __u64 *a)
+{
+        struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
+        __u32 key = (__u32)regs->orig_ax, n;
+        __u32 w[TR_MAX_ARGS];
+        struct tr_compat *c;
+
+        if (key >= TR_COMPAT_NR_MAX)
+                return -1;
+        c = bpf_map_lookup_elem(&tr_compat, &key);
+        if (!c || !c->on)
+                return -1;
+        w[0] = regs->bx;
+        w[1] = regs->cx;
+        w[2] = regs->dx;
+        w[3] = regs->si;
+        w[4] = regs->di;
+        w[5] = regs->bp;
+        if (c->how == TR_CX_OLD_MMAP) {
+                /* struct mmap_arg_struct32: addr, len, prot, flags, fd, offset (bytes) */
+                if (bpf_probe_read_user(w, sizeof(w), (const void *)(__u64)w[0]) < 0)
+                        return -1;
+        } else if (c->how == TR_CX_SOCKETCALL) {
+                const void *uargs = (const void *)(__u64)w[1];
+
+                if (w[0] >= TR_COMPAT_KEYS - TR_COMPAT_SOCKETCALL)
+                        return -1;
+                key = TR_COMPAT_SOCKETCALL + w[0];
+                c = bpf_map_lookup_elem(&tr_compat, &key);
+                if (!c || !c->on)
+                        return -1;
+                n = c->nargs;
+                if (n == 0 || n > TR_MAX_ARGS)
+                        return -1;
+                __builtin_memset(w, 0, sizeof(w));
+                /* as many words as the kernel read: more could fault where its read did not */
+                if (bpf_probe_read_user(w, n * sizeof(w[0]), uargs) < 0)
+                        return -1;
+        }
+#pragma unroll
+        for (int i = 0; i < TR_MAX_ARGS; i++)
+                a[i] = c->width[i] == TR_W_S32 ? (__u64)(__s64)(__s32)w[i] : (__u64)w[i];
+        if (c->how == TR_CX_MMAP2)
+                a[5] <<= 12;    /* mmap2's offset unit is 4096 bytes, whatever the page size */
+        *ret_nr = c->id;
+        return 0;
+}
+
+/*
+ * sys_exit(struct pt_regs *regs, long ret): 32-bit syscalls (the compat watch), and with the fallback
+ * (TR_SET_RAW_NATIVE) the 64-bit ones without a tracepoint. For any other syscall it costs the task's
+ * flag test (and a settings lookup): the sooner it returns, the less every syscall on the machine pays.
+ */
 SEC("raw_tracepoint/sys_exit")
 int tr_raw_exit(struct bpf_raw_tracepoint_args *ctx)
 {
-        struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
-        __u32 nr = (__u32)BPF_CORE_READ(regs, orig_ax);
+        struct task_struct *task = bpf_get_current_task_btf();
+        __u32 compat = task->thread_info.status & TS_COMPAT;
         __u64 a[TR_MAX_ARGS];
+        __u32 nr;
 
-        if (!raw_wanted(nr))
-                return 0;
-        a[0] = BPF_CORE_READ(regs, di);
-        a[1] = BPF_CORE_READ(regs, si);
-        a[2] = BPF_CORE_READ(regs, dx);
-        a[3] = BPF_CORE_READ(regs, r10);
-        a[4] = BPF_CORE_READ(regs, r8);
-        a[5] = BPF_CORE_READ(regs, r9);
-        return sys_exit_common(nr, (__s64)ctx->args[1], a);
+        if (compat) {
+                if (compat_args(task, &nr, a) < 0)
+                        return 0;
+        } else {
+                struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
+                struct tr_settings *s = settings_get();
+
+                if (!s || !(s->flags & TR_SET_RAW_NATIVE))
+                        return 0;
+                nr = (__u32)BPF_CORE_READ(regs, orig_ax);
+                if (!raw_wanted(nr))
+                        return 0;
+                a[0] = BPF_CORE_READ(regs, di);
+                a[1] = BPF_CORE_READ(regs, si);
+                a[2] = BPF_CORE_READ(regs, dx);
+                a[3] = BPF_CORE_READ(regs, r10);
+                a[4] = BPF_CORE_READ(regs, r8);
+                a[5] = BPF_CORE_READ(regs, r9);
+        }
+        return sys_exit_common(nr, (__s64)ctx->args[1], a, compat);
 }
 
 /* The PROG_ARRAY that the stubs jump through; initialised here, so nothing to set up at run time. */

@@ -397,12 +397,38 @@ static void print_webhooks_human(const char *details)
         json_object_put(doc);
 }
 
+static void strv_free(char **l);
+
+/*
+ * The rules 32-bit syscalls can evade: DegradedRules, and how to close it from Describe()'s
+ * "compatSyscalls". An agent without the property has nothing to say.
+ */
+static void print_degraded_human(char **ids, const char *details)
+{
+        struct json_object *doc, *cs;
+        char list[512] = "", e1[1024], e2[512];
+        size_t o = 0;
+
+        if (!ids || !*ids)
+                return;
+        for (char **p = ids; *p && o < sizeof(list); p++)
+                o += snprintf(list + o, sizeof(list) - o, "%s%s", p == ids ? "" : ", ", *p);
+        printf("    Degraded: %s (32-bit syscalls are not watched)\n", esc(list, e1, sizeof(e1)));
+        doc = details ? json_tokener_parse(details) : NULL;
+        if (doc && json_object_object_get_ex(doc, "compatSyscalls", &cs) && *jstr(cs, "howToClose"))
+                printf("              to close it: %s\n", esc(jstr(cs, "howToClose"), e2, sizeof(e2)));
+        else
+                printf("              to close it: compat_syscalls=yes in tracee.conf and a restart, or "
+                       "ia32_emulation=0 on the kernel command line\n");
+        json_object_put(doc);
+}
+
 static int verb_status(sd_bus *bus, char **args, unsigned n)
 {
         static const char *const counters[] = { "StartedAt", "EventsReceived", "EventsLost", "Detections" };
         sd_bus_error error = SD_BUS_ERROR_NULL;
         sd_bus_message *reply = NULL;
-        char *version = NULL, *state = NULL;
+        char *version = NULL, *state = NULL, **degraded = NULL;
         const char *details = NULL;
         uint64_t v[4] = {};
         uint32_t rules_enabled = 0;
@@ -423,6 +449,10 @@ static int verb_status(sd_bus *bus, char **args, unsigned n)
                 r = call_failed("read the agent's properties", &error, r);
                 goto finish;
         }
+        /* newer than some agents: absent means none */
+        if (sd_bus_get_property_strv(bus, TRACEE_BUS_NAME, TRACEE_BUS_PATH, TRACEE_BUS_INTERFACE, "DegradedRules",
+                                     NULL, &degraded) < 0)
+                degraded = NULL;
 
         if (arg_json) {
                 JsonW w = {};
@@ -439,6 +469,11 @@ static int verb_status(sd_bus *bus, char **args, unsigned n)
                 jsonw_kv_uint(&w, "eventsLost", v[2]);
                 jsonw_kv_uint(&w, "detections", v[3]);
                 jsonw_kv_uint(&w, "rulesEnabled", rules_enabled);
+                jsonw_key(&w, "degradedRules");
+                jsonw_arr_open(&w);
+                for (char **p = degraded; p && *p; p++)
+                        jsonw_str(&w, *p);
+                jsonw_arr_close(&w);
                 if (details) {
                         jsonw_key(&w, "details");
                         json_embed(&w, details);
@@ -459,12 +494,16 @@ static int verb_status(sd_bus *bus, char **args, unsigned n)
                 if (call(bus, "describe the agent", "Describe", &reply, NULL, NULL) >= 0 &&
                     sd_bus_message_read(reply, "s", &details) >= 0)
                         print_webhooks_human(details);
+                else
+                        details = NULL;
+                print_degraded_human(degraded, details);
                 r = 0;
         }
 
 finish:
         free(version);
         free(state);
+        strv_free(degraded);
         sd_bus_message_unref(reply);
         sd_bus_error_free(&error);
         return r;

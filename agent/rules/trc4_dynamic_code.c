@@ -19,6 +19,9 @@
  *
  * Only the calls that add or keep PROT_EXEC (or ask for it through the persona) leave the kernel
  * (predicates below): RW↔R toggling costs no event.
+ *
+ * A 32-bit mprotect is seen at its exit alone (TR_VMA_PREV_UNKNOWN): the protection before is not
+ * known, so what counts is that the range, executable now, has private pages that were written.
  */
 #include <stdio.h>
 #include <string.h>
@@ -97,11 +100,20 @@ static bool match(const Event *e, const RuleOptions *o, Finding *f)
                 return false;           /* refused: nothing changed; or not made executable */
         if (!event_arg_int(e, "prev_prot", &prev))
                 return false;
-        format_value(FMT_VM_FLAGS, prev, oldp, sizeof(oldp));
+        if (prev & TR_VMA_PREV_UNKNOWN)
+                snprintf(oldp, sizeof(oldp), "unknown");
+        else
+                format_value(FMT_VM_FLAGS, prev, oldp, sizeof(oldp));
         format_value(FMT_PROT, prot, newp, sizeof(newp));
         if (prot & PROT_WRITE) {
                 alert = "Protection changed to W+E!";
                 what = "made memory writable and executable at once";
+        } else if (prev & TR_VMA_PREV_UNKNOWN) {
+                /* a 32-bit mprotect, seen after the call: only what the range holds now counts */
+                if (!(prev & TR_VMA_WRITTEN))
+                        return false;
+                alert = "Written memory made executable!";
+                what = "made memory whose pages were written executable";
         } else if (prev & VM_WRITE) {
                 alert = "Protection changed from W to E!";
                 what = "made writable memory executable";

@@ -201,7 +201,8 @@ rpm_checks() {
         expected=$(printf '%s\n' /etc/tracee /etc/tracee/tracee.conf /usr/bin/traceectl /usr/sbin/tracee \
                 /usr/lib/systemd/system/tracee.service /usr/lib/systemd/catalog/tracee.catalog \
                 /usr/share/dbus-1/system.d/org.tracee.Agent1.conf \
-                /usr/share/bash-completion/completions/traceectl /var/lib/tracee \
+                /usr/share/bash-completion/completions/tracee /usr/share/bash-completion/completions/traceectl \
+                /var/lib/tracee \
                 /usr/share/man/man5/org.tracee.Agent1.5 /usr/share/man/man5/tracee.conf.5 \
                 /usr/share/man/man8/tracee.8 /usr/share/man/man8/traceectl.8 | sort)
         # Man pages may be compressed (Fedora) or not (Debian's rpm); .build-id links and docs vary.
