@@ -17,6 +17,11 @@ __noinline int tr_ctx_fill(struct tr_event_hdr *h, __u32 type, __u64 cgid)
         return 0;
 }
 
+__noinline __u32 tr_cgroup_class(__u64 id)
+{
+        return cgroup_class_body((struct task_struct *)bpf_get_current_task(), id);
+}
+
 __noinline int tr_cgroup_describe(struct scratch *sc, __u64 cgid)
 {
         struct tr_settings *s = settings_get();
@@ -82,9 +87,40 @@ __noinline int tr_put_strarr(struct scratch *sc, __u32 off, __u8 idx, __u64 uarr
         return off;
 }
 
+__noinline __u32 tr_proc_mem_tgid(__u64 file, __u64 inode)
+{
+        return file_proc_mem_tgid_body((struct file *)file, (struct inode *)inode);
+}
+
+__noinline int tr_file_is_preload(__u64 file, __u64 inode)
+{
+        return file_is_preload_body((struct file *)file, (struct inode *)inode);
+}
+
+__noinline int tr_file_is_memfd(__u64 file)
+{
+        return file_is_memfd((struct file *)file);
+}
+
+__noinline __u32 tr_file_class(__u64 file, __u32 want, struct tr_fdinfo *fi)
+{
+        return file_class_body((struct file *)file, want, fi);
+}
+
 __noinline __u32 tr_fd_class(__s64 fd, __u32 want)
 {
         return file_class(fd_file(fd), want, NULL);
+}
+
+__noinline int tr_put_file_info(struct scratch *sc, __u32 off, __u8 idx, __u64 file)
+{
+        struct tr_fdinfo fi;
+
+        if (!sc)
+                return off;
+        fdinfo_of((struct file *)file, &fi);
+        put_fdinfo(sc->buf, &off, idx, &fi);
+        return off;
 }
 
 __noinline int tr_put_fdinfo(struct scratch *sc, __u32 off, __u8 idx, __s64 fd)
@@ -107,6 +143,17 @@ __noinline int tr_put_fdinfo(struct scratch *sc, __u32 off, __u8 idx, __s64 fd)
         return off;
 }
 
+__noinline int tr_put_path(struct scratch *sc, __u32 off, __u8 idx, struct path *path)
+{
+        struct path pth;
+
+        if (!sc || !path)
+                return off;
+        pth = *path;
+        put_path(sc->buf, &off, idx, &pth);
+        return off;
+}
+
 __noinline int tr_put_file_path(struct scratch *sc, __u32 off, __u8 idx, __u64 file)
 {
         struct path fpath;
@@ -114,8 +161,7 @@ __noinline int tr_put_file_path(struct scratch *sc, __u32 off, __u8 idx, __u64 f
         if (!sc || !file)
                 return off;
         fpath = BPF_CORE_READ((struct file *)file, f_path);
-        put_path(sc->buf, &off, idx, &fpath);
-        return off;
+        return tr_put_path(sc, off, idx, &fpath);
 }
 
 __noinline int tr_put_base_dir(struct scratch *sc, __u32 off, __u8 idx, __s64 dirfd, __u32 absolute)
@@ -136,8 +182,7 @@ __noinline int tr_put_base_dir(struct scratch *sc, __u32 off, __u8 idx, __s64 di
                         return off;     /* no such fd: the syscall failed, nothing to resolve */
                 dir = BPF_CORE_READ(f, f_path);
         }
-        put_path(sc->buf, &off, idx, &dir);
-        return off;
+        return tr_put_path(sc, off, idx, &dir);
 }
 
 /* Is the last component of the user string at addr a name in tr_names? */
@@ -180,10 +225,34 @@ static __always_inline int basename_listed(__u64 addr)
         return bpf_map_lookup_elem(&tr_names, &k) != NULL;
 }
 
+/* Does one term hold? A global function: the loop over the terms stays small for the verifier. */
+__noinline int tr_term_holds(struct tr_term *t, struct pending *p, __s64 ret, __u32 have_ret, __u32 retcls)
+{
+        __u32 f;
+
+        if (!t || !p)
+                return 0;
+        f = t->field;
+        if (f < TR_MAX_ARGS && t->op == TR_OP_BASENAME)
+                return !have_ret || basename_listed(p->args[f]);
+        if (f < TR_MAX_ARGS)
+                return term_holds(t, p->args[f]);
+        if (!have_ret)
+                return 1;
+        if (f == TR_FIELD_RETVAL)
+                return term_holds(t, ret);
+        if (f >= TR_FIELD_FDCLASS && f < TR_FIELD_FDCLASS + TR_MAX_ARGS)
+                return term_holds(t, tr_fd_class((__s64)p->args[(f - TR_FIELD_FDCLASS) & 7],
+                                                 (__u32)(t->mask | t->value)));
+        if (f == TR_FIELD_RETCLASS)
+                return ret >= 0 && term_holds(t, retcls);
+        return 0;
+}
+
 __noinline int tr_terms_pass(struct tr_evcfg *cfg, struct pending *p, __s64 ret, __u32 have_ret)
 {
         __u32 n, retwant = 0, retcls = 0;
-        int group = 1, have_retcls = 0;
+        int group = 1;
 
         if (!cfg || !p)
                 return 0;
@@ -197,36 +266,15 @@ __noinline int tr_terms_pass(struct tr_evcfg *cfg, struct pending *p, __s64 ret,
                 if (cfg->terms[i].field == TR_FIELD_RETCLASS)
                         retwant |= (__u32)(cfg->terms[i].mask | cfg->terms[i].value);
         }
+        if (retwant && have_ret && ret >= 0)
+                retcls = tr_fd_class(ret, retwant);
         for (int i = 0; i < TR_MAX_TERMS; i++) {
                 struct tr_term *t = &cfg->terms[i];
-                __u32 f = t->field;
-                int holds = 1;
 
                 if (i >= n)
                         break;
-                if (group) {
-                        if (f < TR_MAX_ARGS && t->op == TR_OP_BASENAME)
-                                holds = !have_ret || basename_listed(p->args[f]);
-                        else if (f < TR_MAX_ARGS)
-                                holds = term_holds(t, p->args[f]);
-                        else if (!have_ret)
-                                holds = 1;
-                        else if (f == TR_FIELD_RETVAL)
-                                holds = term_holds(t, ret);
-                        else if (f >= TR_FIELD_FDCLASS && f < TR_FIELD_FDCLASS + TR_MAX_ARGS)
-                                holds = term_holds(t, tr_fd_class((__s64)p->args[(f - TR_FIELD_FDCLASS) & 7],
-                                                                  (__u32)(t->mask | t->value)));
-                        else if (f == TR_FIELD_RETCLASS) {
-                                if (!have_retcls && ret >= 0) {
-                                        retcls = tr_fd_class(ret, retwant);
-                                        have_retcls = 1;
-                                }
-                                holds = ret >= 0 && term_holds(t, retcls);
-                        }
-                        else
-                                holds = 0;
-                        group = holds;
-                }
+                if (group)
+                        group = tr_term_holds(t, p, ret, have_ret, retcls);
                 if (!(t->flags & TR_TERM_AND)) {
                         if (group)
                                 return 1;

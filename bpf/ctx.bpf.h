@@ -109,7 +109,7 @@ static __always_inline int cgroup_name_is_container(const char *name, long len, 
 }
 
 /* CG_* bits for the current task's cgroup (v2 default hierarchy), classifying it on first sight. */
-static __always_inline __u8 cgroup_class(struct task_struct *task, __u64 id)
+static __always_inline __u8 cgroup_class_body(struct task_struct *task, __u64 id)
 {
         __u8 *v = bpf_map_lookup_elem(&tr_cgseen, &id);
         struct kernfs_node *kn, *pkn;
@@ -135,6 +135,14 @@ static __always_inline __u8 cgroup_class(struct task_struct *task, __u64 id)
               (v ? (*v & CG_DESCRIBED) : 0);
         bpf_map_update_elem(&tr_cgseen, &id, &cls, BPF_ANY);
         return cls;
+}
+
+/* The same, as a global function (common.bpf.c): checked once per program. task: the current one. */
+__u32 tr_cgroup_class(__u64 id);
+
+static __always_inline __u8 cgroup_class(struct task_struct *task, __u64 id)
+{
+        return (__u8)tr_cgroup_class(id);
 }
 
 /*

@@ -45,28 +45,33 @@ static __always_inline int file_is_memfd(struct file *f)
                name[5] == ':';
 }
 
-/* Does the dentry's name equal lit (len bytes, len < 16)? */
-static __always_inline int dentry_named(struct dentry *d, const char *lit, __u32 len)
+/* Does the dentry's name equal the len bytes (len <= 16) held little-endian in lo and hi? Two word
+ * compares, not a loop over the bytes: this runs on every open the rules look at. */
+static __always_inline int dentry_named(struct dentry *d, __u64 lo, __u64 hi, __u32 len)
 {
-        char name[16] = {};
+        __u64 name[2] = {};
+        __u64 mlo = len >= 8 ? ~0ull : (1ull << (len * 8)) - 1;
+        __u64 mhi = len >= 16 ? ~0ull : len <= 8 ? 0 : (1ull << ((len - 8) * 8)) - 1;
 
         if (BPF_CORE_READ(d, d_name.len) != len)
                 return 0;
-        bpf_probe_read_kernel(name, sizeof(name), BPF_CORE_READ(d, d_name.name));
-        for (int i = 0; i < 15; i++) {
-                if (i >= len)
-                        break;
-                if (name[i] != lit[i])
-                        return 0;
-        }
-        return 1;
+        bpf_probe_read_kernel(name, len <= 8 ? 8 : 16, BPF_CORE_READ(d, d_name.name));
+        return (name[0] & mlo) == lo && (name[1] & mhi) == hi;
 }
+
+/* Up to eight bytes of a name, as a little-endian word. */
+#define NAME8(a, b, c, d, e, f, g, h)                                                                   \
+        ((__u64)(a) | (__u64)(b) << 8 | (__u64)(c) << 16 | (__u64)(d) << 24 | (__u64)(e) << 32 |         \
+         (__u64)(f) << 40 | (__u64)(g) << 48 | (__u64)(h) << 56)
+#define NAME_MEM        NAME8('m', 'e', 'm', 0, 0, 0, 0, 0), 0, 3
+#define NAME_ETC        NAME8('e', 't', 'c', 0, 0, 0, 0, 0), 0, 3
+#define NAME_PRELOAD    NAME8('l', 'd', '.', 's', 'o', '.', 'p', 'r'), NAME8('e', 'l', 'o', 'a', 'd', 0, 0, 0), 13
 
 /*
  * /proc/PID/mem or /proc/PID/task/TID/mem: a regular file named "mem" on a procfs superblock whose
  * inode belongs to a process (proc_inode.pid). Returns the host tgid of that process, 0 if not.
  */
-static __always_inline __u32 file_proc_mem_tgid(struct file *f, struct inode *inode)
+static __always_inline __u32 file_proc_mem_tgid_body(struct file *f, struct inode *inode)
 {
         struct proc_inode *pi = (struct proc_inode *)((void *)inode -
                                                       bpf_core_field_offset(struct proc_inode, vfs_inode));
@@ -74,7 +79,7 @@ static __always_inline __u32 file_proc_mem_tgid(struct file *f, struct inode *in
         struct hlist_node *first;
         struct task_struct *t;
 
-        if (!dentry_named(BPF_CORE_READ(f, f_path.dentry), "mem", 3))
+        if (!dentry_named(BPF_CORE_READ(f, f_path.dentry), NAME_MEM))
                 return 0;
         pid = BPF_CORE_READ(pi, pid);
         if (!pid)
@@ -97,7 +102,7 @@ static __always_inline __u32 file_proc_mem_tgid(struct file *f, struct inode *in
  * symlinked directory), 1 when it is a preload list seen before, 0 when it is not one. Looking
  * changes nothing: tr_put_fdinfo() remembers the inode once it has been sent.
  */
-static __always_inline int file_is_preload(struct file *f, struct inode *inode)
+static __always_inline int file_is_preload_body(struct file *f, struct inode *inode)
 {
         struct dentry *d = BPF_CORE_READ(f, f_path.dentry), *p, *gp;
         struct watch_ino k = {};
@@ -105,7 +110,7 @@ static __always_inline int file_is_preload(struct file *f, struct inode *inode)
         k.ino = BPF_CORE_READ(inode, i_ino);
         k.dev = BPF_CORE_READ(inode, i_sb, s_dev);
         k.gen = BPF_CORE_READ(inode, i_generation);
-        if (dentry_named(d, "ld.so.preload", 13)) {
+        if (dentry_named(d, NAME_PRELOAD)) {
                 p = BPF_CORE_READ(d, d_parent);
                 if (p == BPF_CORE_READ(p, d_parent)) {
                         /* etc is a mount of its own: its name is its mountpoint's */
@@ -115,7 +120,7 @@ static __always_inline int file_is_preload(struct file *f, struct inode *inode)
                         p = BPF_CORE_READ(m, mnt_mountpoint);
                 }
                 gp = BPF_CORE_READ(p, d_parent);
-                if (dentry_named(p, "etc", 3) &&
+                if (dentry_named(p, NAME_ETC) &&
                     (gp == BPF_CORE_READ(gp, d_parent) ||
                      gp == bpf_get_current_task_btf()->fs->root.dentry)) {
                         return bpf_map_lookup_elem(&tr_watchino, &k) ? 1 : 2;
@@ -124,11 +129,17 @@ static __always_inline int file_is_preload(struct file *f, struct inode *inode)
         return bpf_map_lookup_elem(&tr_watchino, &k) != NULL;
 }
 
+/* Global functions (common.bpf.c) over the two above, so that each is checked once per program. */
+__u32 tr_proc_mem_tgid(__u64 file, __u64 inode);
+int tr_file_is_preload(__u64 file, __u64 inode);
+int tr_file_is_memfd(__u64 file);
+
 /*
  * TR_FC_* bits of a file. want says which of the costlier bits the caller needs (a name check,
  * a map lookup, the stdio scan); the cheap ones (open, read/write mode, type) are always set.
+ * Only tr_file_class() (common.bpf.c) expands this: the verifier then checks it once per program.
  */
-static __always_inline __u32 file_class(struct file *f, __u32 want, struct tr_fdinfo *fi)
+static __always_inline __u32 file_class_body(struct file *f, __u32 want, struct tr_fdinfo *fi)
 {
         struct inode *inode;
         __u32 c = TR_FC_OPEN, fmode;
@@ -176,7 +187,7 @@ static __always_inline __u32 file_class(struct file *f, __u32 want, struct tr_fd
                 dev = BPF_CORE_READ(sb, s_dev);
                 if (magic == TMPFS_MAGIC || magic == RAMFS_MAGIC || magic == HUGETLBFS_MAGIC) {
                         c |= TR_FC_TMPFS;
-                        if (file_is_memfd(f))
+                        if (tr_file_is_memfd((__u64)f))
                                 c |= TR_FC_MEMFD;
                         else if (bpf_map_lookup_elem(&tr_shmdev, &dev))
                                 c |= TR_FC_SHM;
@@ -186,7 +197,7 @@ static __always_inline __u32 file_class(struct file *f, __u32 want, struct tr_fd
                 if (BPF_CORE_READ(inode, i_mapping, i_mmap_writable.counter) > 0)
                         c |= TR_FC_SHARED_WMAP;
                 if (magic == PROC_SUPER_MAGIC) {
-                        __u32 tgid = file_proc_mem_tgid(f, inode);
+                        __u32 tgid = tr_proc_mem_tgid((__u64)f, (__u64)inode);
 
                         if (tgid) {
                                 c |= TR_FC_PROC_MEM;
@@ -194,7 +205,7 @@ static __always_inline __u32 file_class(struct file *f, __u32 want, struct tr_fd
                                         fi->proc_tgid = tgid;
                         }
                 } else if (want & (TR_FC_PRELOAD | TR_FC_PRELOAD_NEW)) {
-                        int pl = file_is_preload(f, inode);
+                        int pl = tr_file_is_preload((__u64)f, (__u64)inode);
 
                         if (pl)
                                 c |= TR_FC_PRELOAD | (pl == 2 ? TR_FC_PRELOAD_NEW : 0);
@@ -214,6 +225,15 @@ static __always_inline __u32 file_class(struct file *f, __u32 want, struct tr_fd
                         }
         }
         return c;
+}
+
+/* Global functions (common.bpf.c): TR_FC_* of a file (a struct file *; fi, if not NULL, also gets
+ * the procfs owner and the stdio fds). */
+__u32 tr_file_class(__u64 file, __u32 want, struct tr_fdinfo *fi);
+
+static __always_inline __u32 file_class(struct file *f, __u32 want, struct tr_fdinfo *fi)
+{
+        return tr_file_class((__u64)f, want, fi);
 }
 
 /* Everything the agent is told about a file (TR_ARG_FDINFO); kind TR_FD_CLOSED when f is NULL. */
@@ -404,6 +424,10 @@ static __always_inline void put_path(void *buf, __u32 *off, __u8 idx, struct pat
 __u32 tr_fd_class(__s64 fd, __u32 want);
 /* Appends the fd info of the current task's fd as argument idx; returns the new offset. */
 int tr_put_fdinfo(struct scratch *sc, __u32 off, __u8 idx, __s64 fd);
+/* The same for a file (a struct file *). */
+int tr_put_file_info(struct scratch *sc, __u32 off, __u8 idx, __u64 file);
+/* Appends the kernel path of a struct path (a copy on the caller's stack) as argument idx. */
+int tr_put_path(struct scratch *sc, __u32 off, __u8 idx, struct path *path);
 /* Appends the kernel path of a file (a struct file *) as argument idx; returns the new offset. */
 int tr_put_file_path(struct scratch *sc, __u32 off, __u8 idx, __u64 file);
 /* Appends the directory a path argument is resolved against: the task's root if the path is

@@ -77,26 +77,26 @@ struct scan {
         __u32 done;                     /* the whole block was looked at */
 };
 
-/* Does the entry at b (within the chunk buffer, SCAN_OVER bytes readable past it) start with one
- * of the names looked for? */
-static __always_inline int scan_entry(struct scan *c, const char *b)
+/* Eight bytes of a name, as a little-endian word. */
+#define W8(a, b, c, d, e, f, g, h)                                                                      \
+        ((__u64)(a) | (__u64)(b) << 8 | (__u64)(c) << 16 | (__u64)(d) << 24 | (__u64)(e) << 32 |         \
+         (__u64)(f) << 40 | (__u64)(g) << 48 | (__u64)(h) << 56)
+
+/* Does the entry at buf + k (SCAN_OVER bytes readable past it) start with one of the names looked
+ * for? Two word loads and a few compares: the verifier follows every byte of a chunk otherwise. */
+static __always_inline int scan_entry(struct scan *c, const char *buf, __u64 k)
 {
+        __u64 x = *(const __u64 *)(buf + (k & 1023)), y = *(const __u64 *)(buf + ((k + 8) & 1023));
+
         if (c->mode == SCAN_ARGV)
                 /* "--preload" or "--audit", as whole entries: the value is the next entry */
-                return b[0] == '-' && b[1] == '-' &&
-                       ((b[2] == 'p' && b[3] == 'r' && b[4] == 'e' && b[5] == 'l' && b[6] == 'o' && b[7] == 'a' &&
-                         b[8] == 'd' && b[9] == 0) ||
-                        (b[2] == 'a' && b[3] == 'u' && b[4] == 'd' && b[5] == 'i' && b[6] == 't' && b[7] == 0));
-        if (b[0] != 'L' || b[1] != 'D' || b[2] != '_')
-                return 0;
-        if (b[3] == 'P' && b[4] == 'R' && b[5] == 'E' && b[6] == 'L' && b[7] == 'O' && b[8] == 'A' && b[9] == 'D' &&
-            b[10] == '=')
-                return 1;
-        if (b[3] == 'A' && b[4] == 'U' && b[5] == 'D' && b[6] == 'I' && b[7] == 'T' && b[8] == '=')
-                return 1;
-        return c->llp && b[3] == 'L' && b[4] == 'I' && b[5] == 'B' && b[6] == 'R' && b[7] == 'A' && b[8] == 'R' &&
-               b[9] == 'Y' && b[10] == '_' && b[11] == 'P' && b[12] == 'A' && b[13] == 'T' && b[14] == 'H' &&
-               b[15] == '=';
+                return (x == W8('-', '-', 'p', 'r', 'e', 'l', 'o', 'a') && (y & 0xffff) == 'd') ||
+                       x == W8('-', '-', 'a', 'u', 'd', 'i', 't', 0);
+        if (x == W8('L', 'D', '_', 'P', 'R', 'E', 'L', 'O'))
+                return (y & 0xffffff) == W8('A', 'D', '=', 0, 0, 0, 0, 0);
+        if (x == W8('L', 'D', '_', 'A', 'U', 'D', 'I', 'T'))
+                return (y & 0xff) == '=';
+        return c->llp && x == W8('L', 'D', '_', 'L', 'I', 'B', 'R', 'A') && y == W8('R', 'Y', '_', 'P', 'A', 'T', 'H', '=');
 }
 
 static __always_inline void scan_hit(struct scan *c, __u64 addr)
@@ -109,6 +109,23 @@ static __always_inline void scan_hit(struct scan *c, __u64 addr)
         }
         c->hits[n & (SCAN_HITS - 1)] = addr;
         c->nhits = n + 1;
+}
+
+/* The entries starting in word w of the chunk (at: the word's offset in the block): a global
+ * function, checked once instead of at each of scan_word's paths. */
+__noinline int tr_scan_word(struct scan *c, struct pathbuf *pb, __u64 w, __u64 at)
+{
+        if (!c || !pb)
+                return 0;
+        for (int b = 0; b < 8; b++) {
+                __u64 k = (w & (SCAN_CHUNK / 8 - 1)) * 8 + b;
+
+                if (at + b + 1 >= c->len)
+                        break;
+                if (pb->buf[k] == 0 && scan_entry(c, pb->buf, k + 1))
+                        scan_hit(c, c->start + at + b + 1);
+        }
+        return 0;
 }
 
 /*
@@ -146,31 +163,29 @@ static long scan_word(__u64 i, void *data)
                 if (rd < SCAN_CHUNK + SCAN_OVER)
                         __builtin_memset(buf + (rd & (SCAN_CHUNK - 1)), 0, 8);
                 c->chunk = at;
-                if (at == 0 && c->mode == SCAN_ENV && scan_entry(c, buf))
+                if (at == 0 && c->mode == SCAN_ENV && scan_entry(c, buf, 0))
                         scan_hit(c, c->start);
         }
         v = *(__u64 *)(buf + (w & (SCAN_CHUNK / 8 - 1)) * 8);
         /* no zero byte in v: no entry starts in it */
         if (!((v - 0x0101010101010101ull) & ~v & 0x8080808080808080ull))
                 return 0;
-        for (int b = 0; b < 8; b++) {
-                __u64 k = (w & (SCAN_CHUNK / 8 - 1)) * 8 + b;
-
-                if (at + b + 1 >= c->len)
-                        break;
-                if (buf[k] == 0 && scan_entry(c, buf + k + 1))
-                        scan_hit(c, c->start + at + b + 1);
-        }
+        tr_scan_word(c, pb, w, at);
         return 0;
 }
 
 /* Copies the entries found (each NUL-terminated, at most 1 KiB; for argv with the value after each
  * option) as a TR_ARG_STRARR. */
-static __always_inline __u32 scan_emit(void *buf, __u32 off, __u8 idx, struct scan *c)
+__noinline int tr_scan_emit(struct scratch *sc, __u32 off, __u8 idx, struct scan *c)
 {
+        void *buf;
+
         __u32 base = off + sizeof(struct tr_arg), used = 0;
         __u8 type = TR_ARG_STRARR;
 
+        if (!sc || !c)
+                return off;
+        buf = sc->buf;
         if (arg_begin(buf, &off, TR_STRARR_MAX_BYTES) < 0) {
                 ((struct tr_event_hdr *)buf)->flags |= TR_F_ARGS_TRUNC;
                 return off;
@@ -253,7 +268,7 @@ __noinline int tr_put_ld_scan(struct scratch *sc, __u32 off, __u64 mm_addr, __u3
         bpf_loop(SCAN_MAX / 8 + 1, scan_word, &c, 0);
         if (!c.done)
                 c.failed = 1;
-        off = scan_emit(sc->buf, off, 13, &c);
+        off = tr_scan_emit(sc, off, 13, &c);
         put_int(sc->buf, &off, 14, !c.failed);
         if (!no_interpreter(mm))
                 return off;
@@ -265,7 +280,7 @@ __noinline int tr_put_ld_scan(struct scratch *sc, __u32 off, __u64 mm_addr, __u3
         c.mode = SCAN_ARGV;
         bpf_loop(SCAN_MAX / 8 + 1, scan_word, &c, 0);
         if (c.nhits)
-                off = scan_emit(sc->buf, off, 15, &c);
+                off = tr_scan_emit(sc, off, 15, &c);
         return off;
 }
 
@@ -280,7 +295,6 @@ int tr_sched_exec(struct bpf_raw_tracepoint_args *ctx)
         struct file *file;
         struct mm_struct *mm;
         struct path fpath;
-        struct tr_fdinfo fi;
         __u32 off = sizeof(struct tr_event_hdr);
 
         sc = sched_begin(&s, TR_EV_SCHED_PROCESS_EXEC, task);
@@ -289,11 +303,11 @@ int tr_sched_exec(struct bpf_raw_tracepoint_args *ctx)
         h = (struct tr_event_hdr *)sc->buf;
         file = BPF_CORE_READ(bprm, file);
         mm = BPF_CORE_READ(task, mm);
-        if (file_is_memfd(file))
+        if (tr_file_is_memfd((__u64)file))
                 h->flags |= TR_F_EXEC_MEMFD;
         /* 0 pathname: the binary actually executed, from the kernel's file */
         fpath = BPF_CORE_READ(file, f_path);
-        put_path(sc->buf, &off, 0, &fpath);
+        off = tr_put_path(sc, off, 0, &fpath);
         /* 1 filename as passed to exec (bprm->filename; "/dev/fd/N" for fexecve) */
         put_str(sc->buf, &off, 1, BPF_CORE_READ(bprm, filename), 0);
         /* 2 interpreter (differs from filename for scripts) */
@@ -309,8 +323,7 @@ int tr_sched_exec(struct bpf_raw_tracepoint_args *ctx)
         /* 6 inode mode of the binary */
         put_int(sc->buf, &off, 6, BPF_CORE_READ(file, f_inode, i_mode));
         /* 7 what the executed file is (memfd, on /dev/shm, deleted...) */
-        fdinfo_of(file, &fi);
-        put_fdinfo(sc->buf, &off, 7, &fi);
+        off = tr_put_file_info(sc, off, 7, (__u64)file);
         /* 8, 9, 10: what the new program's stdin, stdout and stderr are, when one is a socket (a
          * shell whose standard input and output is a network connection, however it got there) */
         if ((tr_fd_class(0, 0) | tr_fd_class(1, 0) | tr_fd_class(2, 0)) & TR_FC_SOCKET) {

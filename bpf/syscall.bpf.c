@@ -45,7 +45,7 @@ struct vma_walk {
 static long vma_cb(struct task_struct *task, struct vm_area_struct *vma, void *data)
 {
         struct vma_walk *w = data;
-        struct file *file = vma->vm_file;
+        struct file *file = BPF_CORE_READ(vma, vm_file);       /* a scalar: global functions take those */
 
         if (vma->vm_start >= w->end) {
                 w->done = 1;
@@ -148,13 +148,14 @@ static __always_inline void capture_arg(void *buf, __u32 *off, __u8 i, __u8 cap,
 }
 
 /*
- * Appends argument i of a syscall, captured as cap, and the fd's info for fd arguments.
- * i_cap = i | cap << 8 (BPF functions take at most five arguments).
+ * Appends argument i of a syscall, captured as cap, and the fd's info for fd arguments, and for a
+ * path argument resolved against a directory (pb, TR_PB_*) that directory's kernel path.
+ * i_cap = i | cap << 8 | pb << 16 (BPF functions take at most five arguments).
  */
 __noinline int tr_capture_arg(struct scratch *sc, __u32 off, __u32 i_cap, struct pending *p, __s64 ret)
 {
         struct tr_settings *s = settings_get();
-        __u32 i = i_cap & 0xff, cap = i_cap >> 8;
+        __u32 i = i_cap & 0xff, cap = (i_cap >> 8) & 0xff, pb = i_cap >> 16, at = off;
 
         if (!sc || !p || !s || i >= TR_MAX_ARGS)
                 return off;
@@ -166,6 +167,14 @@ __noinline int tr_capture_arg(struct scratch *sc, __u32 off, __u32 i_cap, struct
                 /* which file it is, for a regular one (what mmap mapped, what finit_module loads) */
                 if (f && (BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT) == S_IFREG)
                         off = tr_put_file_path(sc, off, 16 + i, (__u64)f);
+        } else if (pb != TR_PB_NONE && cap == TR_CAP_STR && off > at) {
+                /* the string's first byte says whether it is absolute */
+                char first = sc->buf[(at + sizeof(struct tr_arg)) & SCRATCH_MASK];
+                __s64 dirfd = AT_FDCWD;
+
+                if (pb >= 1 && pb <= TR_MAX_ARGS)
+                        dirfd = (__s64)p->args[(pb - 1) & 7];
+                off = tr_put_base_dir(sc, off, 16 + i, dirfd, first == '/');
         }
         return off;
 }
@@ -262,24 +271,13 @@ static __always_inline __u32 capture_syscall(struct scratch *sc, __u32 off, stru
 #pragma unroll
         for (int i = 0; i < TR_MAX_ARGS; i++) {
                 __u8 cap = d->arg[i];
-                __u8 pb = d->pathbase[i];
-                __u32 at = off;
 
                 if (cap == TR_CAP_NONE)
                         continue;
                 if (cap == TR_CAP_STRARR && (d->flags & TR_SYS_EXEC) && i == 2 + (d->arg[0] != TR_CAP_STR) &&
                     !(s->flags & TR_SET_EXEC_ENV))
                         continue;       /* envp only when asked for */
-                off = tr_capture_arg(sc, off, i | (__u32)cap << 8, p, ret);
-                if (pb != TR_PB_NONE && cap == TR_CAP_STR && off > at) {
-                        /* the string's first byte says whether it is absolute */
-                        char first = sc->buf[(at + sizeof(struct tr_arg)) & SCRATCH_MASK];
-                        __s64 dirfd = AT_FDCWD;
-
-                        if (pb >= 1 && pb <= TR_MAX_ARGS)
-                                dirfd = (__s64)p->args[(pb - 1) & 7];
-                        off = tr_put_base_dir(sc, off, 16 + i, dirfd, first == '/');
-                }
+                off = tr_capture_arg(sc, off, i | (__u32)cap << 8 | (__u32)d->pathbase[i] << 16, p, ret);
         }
         if (d->arg[2] == TR_CAP_PROT_PREV)
                 put_int(sc->buf, &off, 7, p->aux);
