@@ -337,7 +337,7 @@ static void test_bad_args(void)
         }
         /* fdinfo must be sizeof(struct tr_fdinfo) */
         {
-                uint8_t fi[64] = {};
+                uint8_t fi[sizeof(struct tr_fdinfo) + 1] = {};
 
                 rb_init(&rb, 33);
                 rb_arg(&rb, 8, TR_ARG_FDINFO, fi, sizeof(struct tr_fdinfo) - 1);
