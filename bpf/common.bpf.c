@@ -87,6 +87,11 @@ __noinline __u32 tr_fd_class(__s64 fd, __u32 want)
         return file_class(fd_file(fd), want, NULL);
 }
 
+__noinline __u32 tr_file_class(__u64 file, __u32 want)
+{
+        return file_class((struct file *)file, want, NULL);
+}
+
 __noinline int tr_put_fdinfo(struct scratch *sc, __u32 off, __u8 idx, __s64 fd)
 {
         struct tr_fdinfo fi;
@@ -94,6 +99,17 @@ __noinline int tr_put_fdinfo(struct scratch *sc, __u32 off, __u8 idx, __s64 fd)
         if (!sc)
                 return off;
         fdinfo_of(fd_file(fd), &fi);
+        put_fdinfo(sc->buf, &off, idx, &fi);
+        return off;
+}
+
+__noinline int tr_put_file_info(struct scratch *sc, __u32 off, __u8 idx, __u64 file)
+{
+        struct tr_fdinfo fi;
+
+        if (!sc)
+                return off;
+        fdinfo_of((struct file *)file, &fi);
         put_fdinfo(sc->buf, &off, idx, &fi);
         return off;
 }
@@ -131,8 +147,9 @@ __noinline int tr_put_base_dir(struct scratch *sc, __u32 off, __u8 idx, __s64 di
         return off;
 }
 
-/* Is the last component of the user string at addr a name in tr_names? */
-static __always_inline int basename_listed(__u64 addr)
+/* Is the last component of the string at addr (user memory, or kernel memory if kernel) a name in
+ * tr_names? */
+static __always_inline int basename_listed(__u64 addr, int kernel)
 {
         struct name_key k = {};
         struct pathbuf *pb;
@@ -143,7 +160,10 @@ static __always_inline int basename_listed(__u64 addr)
         pb = bpf_map_lookup_elem(&tr_pathbuf, &zero);
         if (!pb || !addr)
                 return 0;
-        n = bpf_probe_read_user_str(pb->buf, TR_PATH_MAX, (const void *)addr);
+        if (kernel)
+                n = bpf_probe_read_kernel_str(pb->buf, TR_PATH_MAX, (const void *)addr);
+        else
+                n = bpf_probe_read_user_str(pb->buf, TR_PATH_MAX, (const void *)addr);
         if (n <= 1)
                 return 0;
         n -= 1;                 /* without the NUL */
@@ -171,41 +191,56 @@ static __always_inline int basename_listed(__u64 addr)
         return bpf_map_lookup_elem(&tr_names, &k) != NULL;
 }
 
-__noinline int tr_terms_pass(struct tr_evcfg *cfg, struct pending *p, __s64 ret, __u32 have_ret)
+/*
+ * Does term t hold? p, ret and have_ret as for tr_terms_pass(); o says where an io_uring request's
+ * files and strings are (struct term_objs; all zero for a syscall: its fd table, its user memory).
+ * Global, so that it is verified once and not once for each of the TR_MAX_TERMS terms of the loop.
+ */
+__noinline int tr_term_holds(struct tr_term *t, struct pending *p, __s64 ret, __u32 have_ret, struct term_objs *o)
 {
-        __u32 n;
+        __u32 f, have, want, a;
+
+        if (!t || !p || !o)
+                return 0;
+        f = t->field;
+        have = o->have;
+        want = (__u32)(t->mask | t->value);
+        if (f < TR_MAX_ARGS && t->op == TR_OP_BASENAME)
+                /* a kernel copy is final: judged before the result too */
+                return (!have_ret && !(have & TR_TO_KSTR)) || basename_listed(p->args[f], have & TR_TO_KSTR);
+        if (f < TR_MAX_ARGS)
+                return term_holds(t, p->args[f]);
+        if (!have_ret)
+                return 1;
+        if (f == TR_FIELD_RETVAL)
+                return term_holds(t, ret);
+        if (f >= TR_FIELD_FDCLASS && f < TR_FIELD_FDCLASS + TR_MAX_ARGS) {
+                a = (f - TR_FIELD_FDCLASS) & 7;
+                return term_holds(t, tr_file_class((have & TR_TO_ARGFILE(a)) ? o->argfile[a] :
+                                                   (__u64)fd_file((__s64)p->args[a]), want));
+        }
+        if (f == TR_FIELD_RETCLASS)
+                return ret >= 0 && term_holds(t, tr_file_class((have & TR_TO_RETFILE) ? o->retfile :
+                                                               (__u64)fd_file(ret), want));
+        return 0;
+}
+
+/* The terms of cfg on p: groups ORed, each a run of terms ANDed. */
+static __always_inline int terms_pass(struct tr_evcfg *cfg, struct pending *p, __s64 ret, __u32 have_ret,
+                                      struct term_objs *o)
+{
+        __u32 n = cfg->nterms;
         int group = 1;
 
-        if (!cfg || !p)
-                return 0;
-        n = cfg->nterms;
         if (n == 0)
                 return 1;
         for (int i = 0; i < TR_MAX_TERMS; i++) {
                 struct tr_term *t = &cfg->terms[i];
-                __u32 f = t->field;
-                int holds = 1;
 
                 if (i >= n)
                         break;
-                if (group) {
-                        if (f < TR_MAX_ARGS && t->op == TR_OP_BASENAME)
-                                holds = !have_ret || basename_listed(p->args[f]);
-                        else if (f < TR_MAX_ARGS)
-                                holds = term_holds(t, p->args[f]);
-                        else if (!have_ret)
-                                holds = 1;
-                        else if (f == TR_FIELD_RETVAL)
-                                holds = term_holds(t, ret);
-                        else if (f >= TR_FIELD_FDCLASS && f < TR_FIELD_FDCLASS + TR_MAX_ARGS)
-                                holds = term_holds(t, tr_fd_class((__s64)p->args[(f - TR_FIELD_FDCLASS) & 7],
-                                                                  (__u32)(t->mask | t->value)));
-                        else if (f == TR_FIELD_RETCLASS)
-                                holds = ret >= 0 && term_holds(t, tr_fd_class(ret, (__u32)(t->mask | t->value)));
-                        else
-                                holds = 0;
-                        group = holds;
-                }
+                if (group)
+                        group = tr_term_holds(t, p, ret, have_ret, o);
                 if (!(t->flags & TR_TERM_AND)) {
                         if (group)
                                 return 1;
@@ -213,4 +248,21 @@ __noinline int tr_terms_pass(struct tr_evcfg *cfg, struct pending *p, __s64 ret,
                 }
         }
         return 0;
+}
+
+__noinline int tr_terms_pass(struct tr_evcfg *cfg, struct pending *p, __s64 ret, __u32 have_ret)
+{
+        struct term_objs o = {};
+
+        if (!cfg || !p)
+                return 0;
+        return terms_pass(cfg, p, ret, have_ret, &o);
+}
+
+__noinline int tr_terms_pass_objs(struct tr_evcfg *cfg, struct pending *p, __s64 ret, __u32 have_ret,
+                                  struct term_objs *o)
+{
+        if (!cfg || !p || !o)
+                return 0;
+        return terms_pass(cfg, p, ret, have_ret, o);
 }

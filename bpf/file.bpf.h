@@ -389,8 +389,12 @@ static __always_inline void put_path(void *buf, __u32 *off, __u8 idx, struct pat
  * pointer arguments must point to memory of a known size, which a kernel object is not. */
 /* TR_FC_* of the current task's fd (0 if not open), computing the costlier bits in want. */
 __u32 tr_fd_class(__s64 fd, __u32 want);
+/* TR_FC_* of a file (a struct file *; 0 if NULL), computing the costlier bits in want. */
+__u32 tr_file_class(__u64 file, __u32 want);
 /* Appends the fd info of the current task's fd as argument idx; returns the new offset. */
 int tr_put_fdinfo(struct scratch *sc, __u32 off, __u8 idx, __s64 fd);
+/* Appends the fd info of a file (a struct file *; TR_FD_CLOSED if NULL); returns the new offset. */
+int tr_put_file_info(struct scratch *sc, __u32 off, __u8 idx, __u64 file);
 /* Appends the kernel path of a file (a struct file *) as argument idx; returns the new offset. */
 int tr_put_file_path(struct scratch *sc, __u32 off, __u8 idx, __u64 file);
 /* Appends the directory a path argument is resolved against: the task's root if the path is
