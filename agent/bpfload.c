@@ -15,6 +15,7 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "bpfload.h"
@@ -28,6 +29,16 @@
 #define TRACEFS_MAGIC 0x74726163
 #define DEFAULT_RINGBUF (8u << 20)
 #define DEFAULT_WAKEUP (256u << 10)
+
+/* What this kernel's io_uring tracepoints take (iou_probe()). */
+typedef struct IouProbe {
+        bool ok;                /* io_uring_complete and a submission tracepoint, with known arguments */
+        bool overflow;          /* io_uring_cqe_overflow(ctx, user_data, res, cflags, ocqe) */
+        bool submit_sqe;        /* the submission tracepoint is io_uring_submit_sqe (before 6.0) */
+        bool complete_res;      /* io_uring_complete(ctx, req, user_data, res, ...) (before 6.3) */
+        const char *submit_tp;
+        char why[160];          /* why not ok */
+} IouProbe;
 
 struct Bpf {
         struct bpf_object *obj;
@@ -48,6 +59,10 @@ struct Bpf {
         unsigned raw_native;            /* syscalls watched through the fallback */
         unsigned compat_watched;        /* tr_compat entries on */
         int fd_rawnr, fd_compat;
+        /* io_uring (bpf/iouring.bpf.c): what this kernel's tracepoints take, their links when attached */
+        IouProbe iou;
+        struct bpf_link *iou_links[3];  /* completion, overflow, submission */
+        bool iou_warned;
         unsigned attached;
         int (*on_record)(void *userdata, const void *rec, size_t len);
         void *userdata;
@@ -171,6 +186,137 @@ static int ring_cb(void *ctx, const void *data, size_t size)
         return b->on_record ? b->on_record(b->userdata, data, size) : 0;
 }
 
+/*
+ * The io_uring tracepoints of this kernel, from the prototypes of their raw tracepoints in its BTF
+ * (the btf_trace_<name> typedefs): whether they are there, and which argument lists they have
+ * (bpf/iouring.bpf.c reads either). Without them io_uring requests are not watched.
+ */
+static int tp_nargs(const struct btf *btf, const char *tp)
+{
+        char name[96];
+        const struct btf_type *t;
+        int id;
+
+        snprintf(name, sizeof(name), "btf_trace_%s", tp);
+        id = btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF);
+        if (id < 0)
+                return -ENOENT;
+        t = btf__type_by_id(btf, id);
+        t = t ? btf__type_by_id(btf, t->type) : NULL;
+        t = t && btf_is_ptr(t) ? btf__type_by_id(btf, t->type) : NULL;
+        if (!t || !btf_is_func_proto(t) || btf_vlen(t) < 1)
+                return -EINVAL;
+        return btf_vlen(t) - 1;         /* without the leading void *__data */
+}
+
+static void iou_probe(const char *btf_file, IouProbe *ret)
+{
+        IouProbe p = { .submit_tp = "io_uring_submit_req" };
+        struct btf *btf = btf_file ? btf__parse(btf_file, NULL) : btf__load_vmlinux_btf();
+        int n;
+
+        if (!btf) {
+                snprintf(p.why, sizeof(p.why), "the kernel's BTF cannot be read");
+                *ret = p;
+                return;
+        }
+        n = tp_nargs(btf, "io_uring_complete");
+        if (n == 3)
+                p.complete_res = false;         /* (ctx, req, cqe), 6.3+ */
+        else if (n == 5 || n == 7)
+                p.complete_res = true;          /* (ctx, req, user_data, res, cflags[, extra1, extra2]) */
+        else {
+                snprintf(p.why, sizeof(p.why), n == -ENOENT ? "this kernel has no io_uring tracepoints" :
+                         "io_uring_complete has %d arguments here, not a known list", n);
+                goto out;
+        }
+        n = tp_nargs(btf, "io_uring_submit_req");
+        if (n != 1) {
+                n = tp_nargs(btf, "io_uring_submit_sqe");
+                if (n < 2) {
+                        snprintf(p.why, sizeof(p.why), "this kernel has no known io_uring submission tracepoint");
+                        goto out;
+                }
+                p.submit_tp = "io_uring_submit_sqe";
+                p.submit_sqe = true;
+        }
+        p.overflow = tp_nargs(btf, "io_uring_cqe_overflow") == 5;
+        p.ok = true;
+out:
+        btf__free(btf);
+        *ret = p;
+}
+
+/* Sets a `const volatile __u32` global of the object before it is loaded. */
+static int rodata_set_u32(struct bpf_object *obj, const char *var, uint32_t v)
+{
+        struct bpf_map *m = bpf_object__find_map_by_name(obj, ".rodata");
+        const struct btf *btf = bpf_object__btf(obj);
+        const struct btf_var_secinfo *vs;
+        const struct btf_type *sec;
+        const void *cur;
+        size_t size;
+        int id, r;
+
+        if (!m || !btf || !(cur = bpf_map__initial_value(m, &size)))
+                return -ENOENT;
+        id = btf__find_by_name_kind(btf, ".rodata", BTF_KIND_DATASEC);
+        if (id < 0)
+                return -ENOENT;
+        sec = btf__type_by_id(btf, id);
+        vs = btf_var_secinfos(sec);
+        for (unsigned i = 0; i < btf_vlen(sec); i++, vs++) {
+                const struct btf_type *t = btf__type_by_id(btf, vs->type);
+                char *data;
+
+                if (!t || strcmp(btf__name_by_offset(btf, t->name_off), var) != 0)
+                        continue;
+                if (vs->size != sizeof(v) || vs->offset + sizeof(v) > size)
+                        return -EINVAL;
+                data = malloc(size);
+                if (!data)
+                        return -ENOMEM;
+                memcpy(data, cur, size);
+                memcpy(data + vs->offset, &v, sizeof(v));
+                r = bpf_map__set_initial_value(m, data, size);
+                free(data);
+                return r;
+        }
+        return -ENOENT;
+}
+
+/* the attached programs (in the order of Bpf.iou_links), then the one they tail-call */
+static const char *const iou_progs[] = { "tr_iou_complete", "tr_iou_overflow", "tr_iou_submit", "tr_iou_judge" };
+
+/* Loads the io_uring programs only if the kernel has the tracepoints and the object the programs. */
+static bool iou_configure(Bpf *b, bool want)
+{
+        bool ok = want && b->iou.ok;
+
+        for (size_t i = 0; i < sizeof(iou_progs) / sizeof(iou_progs[0]); i++)
+                if (!bpf_object__find_program_by_name(b->obj, iou_progs[i]) ||
+                    !bpf_object__find_map_by_name(b->obj, "tr_iouop") ||
+                    !bpf_object__find_map_by_name(b->obj, "tr_iou_tail")) {
+                        if (want && b->iou.ok)
+                                snprintf(b->iou.why, sizeof(b->iou.why), "the BPF object has no io_uring programs");
+                        ok = false;
+                }
+        if (ok && (rodata_set_u32(b->obj, "iou_submit_sqe", b->iou.submit_sqe) < 0 ||
+                   rodata_set_u32(b->obj, "iou_complete_res", b->iou.complete_res) < 0)) {
+                snprintf(b->iou.why, sizeof(b->iou.why), "the BPF object's io_uring settings cannot be set");
+                ok = false;
+        }
+        for (size_t i = 0; i < sizeof(iou_progs) / sizeof(iou_progs[0]); i++) {
+                struct bpf_program *p = bpf_object__find_program_by_name(b->obj, iou_progs[i]);
+
+                if (p)
+                        bpf_program__set_autoload(p, ok);
+        }
+        if (!ok)
+                b->iou.ok = false;
+        return ok;
+}
+
 static int check_object(Bpf *b, const char *source)
 {
         static const char *const progs[] = {
@@ -198,6 +344,91 @@ static int check_object(Bpf *b, const char *source)
         if (!bpf_object__find_map_by_name(b->obj, "tr_events"))
                 return log_error_errno(SYNTHETIC_ERRNO(EINVAL),
                                        "BPF object %s does not match this agent: it has no map 'tr_events'", source);
+        return 0;
+}
+
+/*
+ * Opens the object and chooses what to load: the two shared syscall stubs, the raw fallback if
+ * asked for, the io_uring programs if iou. Leaves b->obj open, not loaded.
+ */
+static int object_prepare(Bpf *b, const BpfOptions *o, const char *source, const struct bpf_object_open_opts *oo,
+                          uint64_t rbsize, bool iou)
+{
+        struct bpf_map *events;
+        size_t n;
+        const EventDef *all = catalog_all(&n);
+        int r;
+
+        if (o->bpf_object)
+                b->obj = bpf_object__open_file(o->bpf_object, oo);
+        else {
+                size_t sz;
+                const void *bytes = tracee__elf_bytes(&sz);
+
+                b->obj = bpf_object__open_mem(bytes, sz, oo);
+        }
+        if (!b->obj) {
+                r = -errno;
+                return log_error_errno(r, "cannot open BPF object %s: %m", source);
+        }
+        r = check_object(b, source);
+        if (r < 0)
+                return r;
+        events = bpf_object__find_map_by_name(b->obj, "tr_events");
+        r = bpf_map__set_max_entries(events, (uint32_t) rbsize);
+        if (r < 0)
+                return log_error_errno(r, "cannot size the ring buffer to %llu bytes: %m", (unsigned long long) rbsize);
+        /*
+         * The per-syscall stubs are all the same few instructions (a tail call into the shared
+         * handler, which reads nothing from the context itself), so one enter stub and one exit stub
+         * serve every syscall tracepoint: load those two and skip verifying ~90 identical copies,
+         * which was a large part of start-up. attach_syscall() attaches the pair to each tracepoint.
+         */
+        b->stub_enter = b->stub_exit = NULL;
+        for (size_t i = 0; i < n; i++) {
+                char name[64];
+                struct bpf_program *pe, *px;
+
+                if (!catalog_is_syscall(&all[i]))
+                        continue;
+                snprintf(name, sizeof(name), "tp_enter_%s", all[i].tracepoint);
+                pe = bpf_object__find_program_by_name(b->obj, name);
+                snprintf(name, sizeof(name), "tp_exit_%s", all[i].tracepoint);
+                px = bpf_object__find_program_by_name(b->obj, name);
+                if (!pe || !px)
+                        continue;
+                if (!b->stub_enter) {
+                        b->stub_enter = pe;
+                        b->stub_exit = px;
+                        continue;
+                }
+                bpf_program__set_autoload(pe, false);
+                bpf_program__set_autoload(px, false);
+        }
+        if (!b->stub_enter)
+                return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "BPF object %s has no syscall tracepoint stubs", source);
+        /* Without the fallback or the compat watch, don't pay for verifying the large raw programs
+         * (the compat watch needs only the exit one). */
+        b->raw_fallback = o->raw_fallback;
+        b->compat = o->compat_syscalls;
+        {
+                struct bpf_program *pe = bpf_object__find_program_by_name(b->obj, "tr_raw_enter");
+                struct bpf_program *px = bpf_object__find_program_by_name(b->obj, "tr_raw_exit");
+
+                if (!pe || !px || !bpf_object__find_map_by_name(b->obj, "tr_compat")) {
+                        if (o->raw_fallback || o->compat_syscalls)
+                                return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "BPF object %s has no raw syscall "
+                                                       "programs (tr_raw_enter/tr_raw_exit, tr_compat)", source);
+                        b->raw_fallback = false;
+                        b->compat = false;
+                } else {
+                        if (!o->raw_fallback)
+                                bpf_program__set_autoload(pe, false);
+                        if (!o->raw_fallback && !o->compat_syscalls)
+                                bpf_program__set_autoload(px, false);
+                }
+        }
+        (void) iou_configure(b, iou);
         return 0;
 }
 
@@ -236,84 +467,26 @@ int bpf_new(const BpfOptions *o, Bpf **ret)
                 return -ENOMEM;
         b->on_record = o->on_record;
         b->userdata = o->userdata;
+        iou_probe(o->btf_file, &b->iou);
 
         oo.object_name = "tracee";
-        if (o->bpf_object)
-                b->obj = bpf_object__open_file(o->bpf_object, &oo);
-        else {
-                size_t sz;
-                const void *bytes = tracee__elf_bytes(&sz);
-
-                b->obj = bpf_object__open_mem(bytes, sz, &oo);
-        }
-        if (!b->obj) {
-                r = -errno;
-                log_error_errno(r, "cannot open BPF object %s: %m", source);
-                goto fail;
-        }
-        r = check_object(b, source);
+        r = object_prepare(b, o, source, &oo, rbsize, true);
         if (r < 0)
                 goto fail;
-        events = bpf_object__find_map_by_name(b->obj, "tr_events");
-        r = bpf_map__set_max_entries(events, (uint32_t) rbsize);
-        if (r < 0) {
-                log_error_errno(r, "cannot size the ring buffer to %llu bytes: %m", (unsigned long long) rbsize);
-                goto fail;
-        }
-        /*
-         * The per-syscall stubs are all the same few instructions (a tail call into the shared
-         * handler, which reads nothing from the context itself), so one enter stub and one exit stub
-         * serve every syscall tracepoint: load those two and skip verifying ~90 identical copies,
-         * which was a large part of start-up. attach_syscall() attaches the pair to each tracepoint.
-         */
-        for (size_t i = 0; i < n; i++) {
-                char name[64];
-                struct bpf_program *pe, *px;
-
-                if (!catalog_is_syscall(&all[i]))
-                        continue;
-                snprintf(name, sizeof(name), "tp_enter_%s", all[i].tracepoint);
-                pe = bpf_object__find_program_by_name(b->obj, name);
-                snprintf(name, sizeof(name), "tp_exit_%s", all[i].tracepoint);
-                px = bpf_object__find_program_by_name(b->obj, name);
-                if (!pe || !px)
-                        continue;
-                if (!b->stub_enter) {
-                        b->stub_enter = pe;
-                        b->stub_exit = px;
-                        continue;
-                }
-                bpf_program__set_autoload(pe, false);
-                bpf_program__set_autoload(px, false);
-        }
-        if (!b->stub_enter) {
-                r = log_error_errno(SYNTHETIC_ERRNO(EINVAL), "BPF object %s has no syscall tracepoint stubs", source);
-                goto fail;
-        }
-        /* Without the fallback or the compat watch, don't pay for verifying the large raw programs
-         * (the compat watch needs only the exit one). */
-        b->raw_fallback = o->raw_fallback;
-        b->compat = o->compat_syscalls;
-        {
-                struct bpf_program *pe = bpf_object__find_program_by_name(b->obj, "tr_raw_enter");
-                struct bpf_program *px = bpf_object__find_program_by_name(b->obj, "tr_raw_exit");
-
-                if (!pe || !px || !bpf_object__find_map_by_name(b->obj, "tr_compat")) {
-                        if (o->raw_fallback || o->compat_syscalls) {
-                                r = log_error_errno(SYNTHETIC_ERRNO(EINVAL), "BPF object %s has no raw syscall "
-                                                    "programs (tr_raw_enter/tr_raw_exit, tr_compat)", source);
-                                goto fail;
-                        }
-                        b->raw_fallback = false;
-                        b->compat = false;
-                } else {
-                        if (!o->raw_fallback)
-                                bpf_program__set_autoload(pe, false);
-                        if (!o->raw_fallback && !o->compat_syscalls)
-                                bpf_program__set_autoload(px, false);
-                }
-        }
         r = bpf_object__load(b->obj);
+        if (r < 0 && r != -EPERM && b->iou.ok) {
+                /* io_uring is optional: a kernel whose io_uring structures these programs cannot read
+                 * still gets everything else */
+                log_warning_errno(r, "the io_uring programs do not load on this kernel (log above), so io_uring "
+                                  "requests are not watched, ignoring: %m");
+                snprintf(b->iou.why, sizeof(b->iou.why), "its programs do not load on this kernel");
+                b->iou.ok = false;
+                bpf_object__close(b->obj);
+                r = object_prepare(b, o, source, &oo, rbsize, false);
+                if (r < 0)
+                        goto fail;
+                r = bpf_object__load(b->obj);
+        }
         if (r < 0) {
                 if (r == -EPERM)
                         log_error_errno(r, "loading the BPF programs was refused: %m "
@@ -324,6 +497,7 @@ int bpf_new(const BpfOptions *o, Bpf **ret)
                         log_error_errno(r, "cannot load BPF object %s into this kernel: %m", source);
                 goto fail;
         }
+        events = bpf_object__find_map_by_name(b->obj, "tr_events");
         if ((r = map_fd_checked(b, source, "tr_settings", sizeof(struct tr_settings), &b->fd_settings)) < 0 ||
             (r = map_fd_checked(b, source, "tr_evcfg", sizeof(struct tr_evcfg), &b->fd_evcfg)) < 0 ||
             (r = map_fd_checked(b, source, "tr_sysdesc", sizeof(struct tr_sysdesc), &b->fd_sysdesc)) < 0 ||
@@ -354,6 +528,29 @@ int bpf_new(const BpfOptions *o, Bpf **ret)
                 if (bpf_map_update_elem(b->fd_sysdesc, &k, &d, BPF_ANY) < 0) {
                         r = log_error_errno(errno, "cannot write the capture table: %m");
                         goto fail;
+                }
+        }
+        /* which event each watched io_uring opcode stands for, and the program that judges them */
+        if (b->iou.ok) {
+                int fd_iouop, fd_tail, fd_judge = bpf_program__fd(bpf_object__find_program_by_name(b->obj,
+                                                                                                   "tr_iou_judge"));
+
+                if ((r = map_fd_checked(b, source, "tr_iouop", sizeof(uint32_t), &fd_iouop)) < 0 ||
+                    (r = map_fd_checked(b, source, "tr_iou_tail", sizeof(uint32_t), &fd_tail)) < 0)
+                        goto fail;
+                if (bpf_map_update_elem(fd_tail, &zero, &fd_judge, BPF_ANY) < 0) {
+                        r = log_error_errno(errno, "cannot set up the io_uring judging program: %m");
+                        goto fail;
+                }
+                for (size_t i = 0; i < n; i++) {
+                        uint32_t op = all[i].iouring_op, id = all[i].id;
+
+                        if (!op || op >= TR_IOU_MAX_OP)
+                                continue;
+                        if (bpf_map_update_elem(fd_iouop, &op, &id, BPF_ANY) < 0) {
+                                r = log_error_errno(errno, "cannot write the io_uring opcode table: %m");
+                                goto fail;
+                        }
                 }
         }
         b->settings.self_tgid = getpid();
@@ -391,6 +588,8 @@ Bpf *bpf_free(Bpf *b)
                 bpf_link__destroy(b->sched[i]);
         for (unsigned i = 0; i < 2; i++)
                 bpf_link__destroy(b->raw[i]);
+        for (unsigned i = 0; i < 3; i++)
+                bpf_link__destroy(b->iou_links[i]);
         ringreader_free(b->rb);
         bpf_object__close(b->obj);
         free(b);
@@ -450,6 +649,77 @@ static int attach_syscall(Bpf *b, const EventDef *e)
         return 0;
 }
 
+/* Forgets the io_uring requests remembered at submission: once detached, their completions will
+ * not be seen (best effort: a stale entry only costs an overflow a look-up). */
+static void iou_forget_all(Bpf *b)
+{
+        static const char *const maps[] = { "tr_iou_req", "tr_iou_names" };
+        struct bpf_map *m;
+        uint64_t key, zero64 = 0;
+        uint32_t zero = 0;
+
+        for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
+                m = bpf_object__find_map_by_name(b->obj, maps[i]);
+                if (!m)
+                        continue;
+                while (bpf_map_get_next_key(bpf_map__fd(m), NULL, &key) == 0)
+                        if (bpf_map_delete_elem(bpf_map__fd(m), &key) < 0)
+                                break;
+        }
+        m = bpf_object__find_map_by_name(b->obj, "tr_iouopen");
+        if (m)
+                (void) bpf_map_update_elem(bpf_map__fd(m), &zero, &zero64, BPF_ANY);
+}
+
+/*
+ * The io_uring programs, attached while a wanted event has an io_uring road (EventDef.iouring_op):
+ * the completion first, so that nothing is remembered at submission without its completion being
+ * watched. They fire only for io_uring users.
+ */
+static int set_iouring(Bpf *b, bool want)
+{
+        static const char *const tps[3] = { "io_uring_complete", "io_uring_cqe_overflow", NULL };
+
+        if (!want) {
+                bool had = false;
+
+                for (int i = 2; i >= 0; i--)
+                        if (b->iou_links[i]) {
+                                bpf_link__destroy(b->iou_links[i]);
+                                b->iou_links[i] = NULL;
+                                b->attached--;
+                                had = true;
+                        }
+                if (had)
+                        iou_forget_all(b);
+                return 0;
+        }
+        if (!b->iou.ok) {
+                if (!b->iou_warned)
+                        log_warning("io_uring requests (IORING_OP_OPENAT, CONNECT, RENAMEAT...) are not "
+                                    "watched: %s", b->iou.why);
+                b->iou_warned = true;
+                return 0;
+        }
+        if (!b->iou.overflow && !b->iou_warned) {
+                log_warning("this kernel has no io_uring_cqe_overflow tracepoint with the known arguments: "
+                            "an io_uring request whose completion overflows its ring is not seen");
+                b->iou_warned = true;
+        }
+        for (unsigned i = 0; i < 3; i++) {
+                const char *tp = i == 2 ? b->iou.submit_tp : tps[i];
+
+                if (b->iou_links[i] || (i == 1 && !b->iou.overflow))
+                        continue;
+                b->iou_links[i] = bpf_program__attach_raw_tracepoint(
+                        bpf_object__find_program_by_name(b->obj, iou_progs[i]), tp);
+                if (!b->iou_links[i])
+                        return log_error_errno(errno, "cannot attach raw tracepoint %s: %m", tp);
+                b->attached++;
+        }
+        return 0;
+}
+
 static void detach_syscall(Bpf *b, uint32_t id)
 {
         if (b->enter[id]) {
@@ -504,6 +774,7 @@ int bpf_set_events(Bpf *b, const EventWant *wants, uint32_t *ret_unavailable, un
         unsigned nun = 0, nraw = 0, nraw_enter = 0, ncompat = 0;
         bool watched[TR_MAX_EVENT_ID] = {};
         uint32_t zero = 0;
+        bool iou = false;
         int r;
 
         for (size_t i = 0; i < n; i++) {
@@ -513,6 +784,7 @@ int bpf_set_events(Bpf *b, const EventWant *wants, uint32_t *ret_unavailable, un
                 bool on = wants[e->id].on;
                 uint8_t raw = 0;
 
+                iou = iou || (on && e->iouring_op);
                 if (catalog_is_syscall(e) && on && b->raw_fallback && !bpf_event_available(e->tracepoint)) {
                         /* watched through the raw fallback instead of its own tracepoint */
                         raw = 1;
@@ -574,6 +846,9 @@ int bpf_set_events(Bpf *b, const EventWant *wants, uint32_t *ret_unavailable, un
         }
         if ((r = attach_sched(b, 0, "tr_sched_fork")) < 0 || (r = attach_sched(b, 1, "tr_sched_exec")) < 0 ||
             (r = attach_sched(b, 2, "tr_sched_exit")) < 0)
+                return r;
+        r = set_iouring(b, iou);
+        if (r < 0)
                 return r;
         if ((nraw > 0 || ncompat > 0) && !b->raw[0]) {
                 b->raw[0] = bpf_program__attach(bpf_object__find_program_by_name(b->obj, "tr_raw_exit"));
@@ -711,5 +986,7 @@ int bpf_get_stats(Bpf *b, BpfStats *ret)
         ret->filtered = sums[TR_STAT_FILTERED];
         ret->pending_miss = sums[TR_STAT_PENDING_MISS];
         ret->read_err = sums[TR_STAT_READ_ERR];
+        ret->iou_untracked = sums[TR_STAT_IOU_UNTRACKED];
+        ret->iou_foreign = sums[TR_STAT_IOU_FOREIGN];
         return 0;
 }

@@ -3,7 +3,8 @@
  * The BPF loader: opens the embedded object (or the one named by TRACEE_BPF_FILE), loads it against
  * the running kernel's BTF (or an external BTF file), writes the capture table from the catalogue,
  * attaches exactly the syscall tracepoints that the wanted events need (and detaches the rest, at
- * run time), and hands ring-buffer records to a callback.
+ * run time), the io_uring tracepoints while a wanted event has an io_uring road (where the kernel
+ * has them: otherwise a warning), and hands ring-buffer records to a callback.
  */
 #pragma once
 
@@ -56,6 +57,8 @@ typedef struct BpfStats {
         uint64_t filtered;
         uint64_t pending_miss;
         uint64_t read_err;
+        uint64_t iou_untracked;         /* io_uring requests not remembered at submission (TR_STAT_IOU_UNTRACKED) */
+        uint64_t iou_foreign;           /* io_uring completions run outside their process (TR_STAT_IOU_FOREIGN) */
 } BpfStats;
 
 int bpf_new(const BpfOptions *o, Bpf **ret);

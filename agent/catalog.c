@@ -5,7 +5,12 @@
  * Argument indexes on the wire (bpf/events.h): 0..5 are the syscall's arguments in order; 7 is
  * mprotect's previous protection (read from the VMAs at entry); 8 + i is the fd information of
  * argument i; 14 and 15 what the returned fd is and its path; 16 + i the directory path argument i
- * was resolved against.
+ * was resolved against; 22, 23 and 24 what an io_uring request reported as this event was (its
+ * opcode, the fixed-file slot holding its file, its result unseen).
+ *
+ * An io_uring request carries the arguments its syscall would have, but not what the kernel no
+ * longer has at its completion: an open's pathname (its ret_path says what was opened), openat2's
+ * size, and a connect's sockfd when a fixed file or an unseen submission named the socket.
  */
 #include <errno.h>
 #include <string.h>
@@ -30,6 +35,11 @@
 /* what the returned fd is: its info and its path */
 #define RETFD           { .idx = 14, .name = "ret_info", .type = "fd_info", .kind = ARGK_FDINFO }, \
                         { .idx = 15, .name = "ret_path", .type = "const char*", .kind = ARGK_STR }
+
+/* what an io_uring request reported as the event was */
+#define IOU_OP          { .idx = 22, .name = "iouring_op", .type = "u8", .kind = ARGK_INT, .fmt = FMT_IOURING_OP }
+#define IOU_FIXED       { .idx = 23, .name = "fixed_file", .type = "unsigned int", .kind = ARGK_INT, .fmt = FMT_UINT }
+#define IOU_UNSEEN      { .idx = 24, .name = "result_unseen", .type = "int", .kind = ARGK_INT, .fmt = FMT_INT }
 
 #define SYSCALL(nr, nm, tp, st, ...) SYSCALLF(nr, nm, tp, st, 0, __VA_ARGS__)
 #define SYSCALLF(nr, nm, tp, st, fl, ...) \
@@ -110,8 +120,10 @@ static const EventDef catalog[] = {
         SYSCALLF(41, "socket", "socket", EVSET_NETWORK, TR_SYS_RET_FD,
                 I(0, "domain", "int", FMT_SOCK_DOMAIN), I(1, "type", "int", FMT_SOCK_TYPE),
                 I(2, "protocol", "int", FMT_INT), RETFD),
-        SYSCALL(42, "connect", "connect", EVSET_NETWORK,
-                FD(0, "sockfd"), SA(1, "addr"), I(2, "addrlen", "int", FMT_INT), FDI(0, "sockfd_info")),
+        { .id = 42, .name = "connect", .tracepoint = "connect", .sets = EVSET_NETWORK, .iouring_op = 16,
+          .nargs = 6,
+          .args = { FD(0, "sockfd"), SA(1, "addr"), I(2, "addrlen", "int", FMT_INT), FDI(0, "sockfd_info"),
+                    IOU_OP, IOU_FIXED } },
         SYSCALL(49, "bind", "bind", EVSET_NETWORK,
                 I(0, "sockfd", "int", FMT_INT), SA(1, "addr"), I(2, "addrlen", "int", FMT_INT)),
         SYSCALL(50, "listen", "listen", EVSET_NETWORK,
@@ -125,14 +137,15 @@ static const EventDef catalog[] = {
         SYSCALLF(2, "open", "open", EVSET_FILE, TR_SYS_RET_FD,
                  S(0, "pathname"), I(1, "flags", "int", FMT_OPEN_FLAGS), I(2, "mode", "mode_t", FMT_OCTAL_MODE),
                  RETFD),
-        SYSCALLF(257, "openat", "openat", EVSET_FILE, TR_SYS_RET_FD,
-                 DIRFD(0, "dirfd"), S(1, "pathname"), I(2, "flags", "int", FMT_OPEN_FLAGS),
-                 I(3, "mode", "mode_t", FMT_OCTAL_MODE), RETFD),
+        { .id = 257, .name = "openat", .tracepoint = "openat", .sets = EVSET_FILE, .sysflags = TR_SYS_RET_FD,
+          .iouring_op = 18, .nargs = 8,
+          .args = { DIRFD(0, "dirfd"), S(1, "pathname"), I(2, "flags", "int", FMT_OPEN_FLAGS),
+                    I(3, "mode", "mode_t", FMT_OCTAL_MODE), RETFD, IOU_OP, IOU_FIXED } },
         { .id = 437, .name = "openat2", .tracepoint = "openat2", .sets = EVSET_FILE, .sysflags = TR_SYS_RET_FD,
-          .nargs = 6,
+          .iouring_op = 28, .nargs = 8,
           .args = { DIRFD(0, "dirfd"), S(1, "pathname"),
                     { .idx = 2, .name = "flags", .type = "int", .kind = ARGK_INT, .fmt = FMT_OPEN_FLAGS, .cap = TR_CAP_OPEN_HOW },
-                    I(3, "size", "size_t", FMT_UINT), RETFD } },
+                    I(3, "size", "size_t", FMT_UINT), RETFD, IOU_OP, IOU_FIXED } },
         SYSCALLF(85, "creat", "creat", EVSET_FILE, TR_SYS_RET_FD,
                  S(0, "pathname"), I(1, "mode", "mode_t", FMT_OCTAL_MODE), RETFD),
         SYSCALLF(304, "open_by_handle_at", "open_by_handle_at", EVSET_FILE, TR_SYS_RET_FD,
@@ -145,17 +158,22 @@ static const EventDef catalog[] = {
         SYSCALL(264, "renameat", "renameat", EVSET_FILE,
                 DIRFD(0, "olddirfd"), SPAT(1, "oldpath", 0), DIRFD(2, "newdirfd"), SPAT(3, "newpath", 2),
                 BASE(1, "oldpath_dir"), BASE(3, "newpath_dir")),
-        SYSCALL(316, "renameat2", "renameat2", EVSET_FILE,
-                DIRFD(0, "olddirfd"), SPAT(1, "oldpath", 0), DIRFD(2, "newdirfd"), SPAT(3, "newpath", 2),
-                I(4, "flags", "unsigned int", FMT_RENAME_FLAGS), BASE(1, "oldpath_dir"), BASE(3, "newpath_dir")),
+        { .id = 316, .name = "renameat2", .tracepoint = "renameat2", .sets = EVSET_FILE, .iouring_op = 35,
+          .nargs = 9,
+          .args = { DIRFD(0, "olddirfd"), SPAT(1, "oldpath", 0), DIRFD(2, "newdirfd"), SPAT(3, "newpath", 2),
+                    I(4, "flags", "unsigned int", FMT_RENAME_FLAGS), BASE(1, "oldpath_dir"), BASE(3, "newpath_dir"),
+                    IOU_OP, IOU_UNSEEN } },
         SYSCALL(86, "link", "link", EVSET_FILE, SP(0, "oldpath"), SP(1, "newpath"),
                 BASE(0, "oldpath_dir"), BASE(1, "newpath_dir")),
-        SYSCALL(265, "linkat", "linkat", EVSET_FILE,
-                DIRFD(0, "olddirfd"), SPAT(1, "oldpath", 0), DIRFD(2, "newdirfd"), SPAT(3, "newpath", 2),
-                I(4, "flags", "int", FMT_AT_FLAGS), BASE(1, "oldpath_dir"), BASE(3, "newpath_dir")),
+        { .id = 265, .name = "linkat", .tracepoint = "linkat", .sets = EVSET_FILE, .iouring_op = 39, .nargs = 9,
+          .args = { DIRFD(0, "olddirfd"), SPAT(1, "oldpath", 0), DIRFD(2, "newdirfd"), SPAT(3, "newpath", 2),
+                    I(4, "flags", "int", FMT_AT_FLAGS), BASE(1, "oldpath_dir"), BASE(3, "newpath_dir"),
+                    IOU_OP, IOU_UNSEEN } },
         SYSCALL(88, "symlink", "symlink", EVSET_FILE, S(0, "target"), SP(1, "linkpath"), BASE(1, "linkpath_dir")),
-        SYSCALL(266, "symlinkat", "symlinkat", EVSET_FILE,
-                S(0, "target"), DIRFD(1, "newdirfd"), SPAT(2, "linkpath", 1), BASE(2, "linkpath_dir")),
+        { .id = 266, .name = "symlinkat", .tracepoint = "symlinkat", .sets = EVSET_FILE, .iouring_op = 38,
+          .nargs = 6,
+          .args = { S(0, "target"), DIRFD(1, "newdirfd"), SPAT(2, "linkpath", 1), BASE(2, "linkpath_dir"),
+                    IOU_OP, IOU_UNSEEN } },
         SYSCALL(90, "chmod", "chmod", EVSET_FILE, S(0, "pathname"), I(1, "mode", "mode_t", FMT_OCTAL_MODE)),
         SYSCALL(268, "fchmodat", "fchmodat", EVSET_FILE,
                 DIRFD(0, "dirfd"), S(1, "pathname"), I(2, "mode", "mode_t", FMT_OCTAL_MODE)),

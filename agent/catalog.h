@@ -52,6 +52,9 @@ typedef struct EventDef {
         const char *tracepoint; /* syscalls: the tracepoint suffix (sys_enter_<tp>); NULL otherwise */
         unsigned sets;          /* EventSet */
         uint16_t sysflags;      /* TR_SYS_* */
+        /* the io_uring opcode (IORING_OP_*) whose requests do what this syscall does and are reported
+         * as this event (bpf/iouring.bpf.c); 0 for none */
+        uint8_t iouring_op;
         unsigned nargs;
         ArgDef args[CATALOG_MAX_ARGS];
 } EventDef;

@@ -374,6 +374,23 @@ void engine_mark_unavailable(Engine *e, const uint32_t *ids, unsigned n)
         }
 }
 
+/* A finding on an io_uring request (judged as the syscall it stands for): say so, and which one. */
+static void finding_note_iouring(Finding *f, const Event *ev)
+{
+        char op[48] = "io_uring";
+        size_t l = strlen(f->summary);
+        int64_t v;
+        bool unseen = event_arg_int(ev, "result_unseen", &v) && v;
+
+        if (event_arg_int(ev, "iouring_op", &v))
+                (void) format_value(FMT_IOURING_OP, v, op, sizeof(op));
+        finding_add_str(f, "io_uring_op", op);
+        if (unseen)
+                finding_add_str(f, "result", "unseen (IOSQE_CQE_SKIP_SUCCESS)");
+        snprintf(f->summary + l, sizeof(f->summary) - l, " (an io_uring %s request%s)", op,
+                 unseen ? ", judged at submission: its success posts no completion" : "");
+}
+
 unsigned engine_mark_degraded(Engine *e, bool (*evadable)(uint32_t id), const char *fix)
 {
         unsigned n = 0;
@@ -463,6 +480,8 @@ unsigned engine_dispatch(Engine *e, const Event *ev)
                 f->event = ev;
                 if (!s->rule->match(ev, &e->opts, f))
                         continue;
+                if (ev->h.flags & TR_F_IOURING)
+                        finding_note_iouring(f, ev);
                 if (excepted(s, ev)) {
                         s->suppressed++;
                         continue;

@@ -710,6 +710,73 @@ static const FlagName file_class_names[] = {
         { TR_FC_PRELOAD_NEW,    "preload_new" },
 };
 
+/* io_uring opcodes (<linux/io_uring.h>, enum io_uring_op), in order */
+static const char *const iouring_op_names[] = {
+        "IORING_OP_NOP",                    /*  0 */
+        "IORING_OP_READV",
+        "IORING_OP_WRITEV",
+        "IORING_OP_FSYNC",
+        "IORING_OP_READ_FIXED",
+        "IORING_OP_WRITE_FIXED",            /*  5 */
+        "IORING_OP_POLL_ADD",
+        "IORING_OP_POLL_REMOVE",
+        "IORING_OP_SYNC_FILE_RANGE",
+        "IORING_OP_SENDMSG",
+        "IORING_OP_RECVMSG",                /* 10 */
+        "IORING_OP_TIMEOUT",
+        "IORING_OP_TIMEOUT_REMOVE",
+        "IORING_OP_ACCEPT",
+        "IORING_OP_ASYNC_CANCEL",
+        "IORING_OP_LINK_TIMEOUT",           /* 15 */
+        "IORING_OP_CONNECT",
+        "IORING_OP_FALLOCATE",
+        "IORING_OP_OPENAT",
+        "IORING_OP_CLOSE",
+        "IORING_OP_FILES_UPDATE",           /* 20 */
+        "IORING_OP_STATX",
+        "IORING_OP_READ",
+        "IORING_OP_WRITE",
+        "IORING_OP_FADVISE",
+        "IORING_OP_MADVISE",                /* 25 */
+        "IORING_OP_SEND",
+        "IORING_OP_RECV",
+        "IORING_OP_OPENAT2",
+        "IORING_OP_EPOLL_CTL",
+        "IORING_OP_SPLICE",                 /* 30 */
+        "IORING_OP_PROVIDE_BUFFERS",
+        "IORING_OP_REMOVE_BUFFERS",
+        "IORING_OP_TEE",
+        "IORING_OP_SHUTDOWN",
+        "IORING_OP_RENAMEAT",               /* 35 */
+        "IORING_OP_UNLINKAT",
+        "IORING_OP_MKDIRAT",
+        "IORING_OP_SYMLINKAT",
+        "IORING_OP_LINKAT",
+        "IORING_OP_MSG_RING",               /* 40 */
+        "IORING_OP_FSETXATTR",
+        "IORING_OP_SETXATTR",
+        "IORING_OP_FGETXATTR",
+        "IORING_OP_GETXATTR",
+        "IORING_OP_SOCKET",                 /* 45 */
+        "IORING_OP_URING_CMD",
+        "IORING_OP_SEND_ZC",
+        "IORING_OP_SENDMSG_ZC",
+        "IORING_OP_READ_MULTISHOT",
+        "IORING_OP_WAITID",                 /* 50 */
+        "IORING_OP_FUTEX_WAIT",
+        "IORING_OP_FUTEX_WAKE",
+        "IORING_OP_FUTEX_WAITV",
+        "IORING_OP_FIXED_FD_INSTALL",
+        "IORING_OP_FTRUNCATE",              /* 55 */
+        "IORING_OP_BIND",
+        "IORING_OP_LISTEN",
+        "IORING_OP_RECV_ZC",
+        "IORING_OP_EPOLL_WAIT",
+        "IORING_OP_READV_FIXED",            /* 60 */
+        "IORING_OP_WRITEV_FIXED",
+        "IORING_OP_PIPE",
+};
+
 static const char *const bpf_cmd_names[] = {
         "BPF_MAP_CREATE",                  /*  0 */
         "BPF_MAP_LOOKUP_ELEM",
@@ -990,6 +1057,11 @@ int format_value(ArgFmt fmt, int64_t v, char *buf, size_t n) {
 
         case FMT_FILE_CLASS:
                 writer_put_flags(&w, u, file_class_names, ELEMENTSOF(file_class_names), "none");
+                break;
+
+        case FMT_IOURING_OP:
+                if (!writer_put_indexed_name(&w, v, iouring_op_names, ELEMENTSOF(iouring_op_names)))
+                        writer_put_signed(&w, v);
                 break;
 
         case _FMT_MAX:

@@ -42,6 +42,7 @@ typedef enum ArgFmt {
         FMT_FCNTL_CMD,       /* F_DUPFD, F_GETFD, ...; unknown -> decimal */
         FMT_PERSONALITY,     /* PER_LINUX / PER_LINUX32 ... then |READ_IMPLIES_EXEC|ADDR_NO_RANDOMIZE|... */
         FMT_FILE_CLASS,      /* TR_FC_* bits: "open|write|proc_mem" */
+        FMT_IOURING_OP,      /* IORING_OP_*; unknown -> decimal */
         _FMT_MAX,
 } ArgFmt;
 

@@ -120,27 +120,20 @@ __noinline int tr_put_file_info(struct scratch *sc, __u32 off, __u8 idx, __u64 f
                 return off;
         fdinfo_of((struct file *)file, &fi);
         put_fdinfo(sc->buf, &off, idx, &fi);
+        if (fi.fclass & TR_FC_PRELOAD_NEW) {
+                /* the agent is told once: from now on this inode is a preload list seen before */
+                struct watch_ino k = { .ino = fi.ino, .dev = fi.dev };
+                __u8 one = 1;
+
+                k.gen = BPF_CORE_READ((struct file *)file, f_inode, i_generation);
+                bpf_map_update_elem(&tr_watchino, &k, &one, BPF_ANY);
+        }
         return off;
 }
 
 __noinline int tr_put_fdinfo(struct scratch *sc, __u32 off, __u8 idx, __s64 fd)
 {
-        struct tr_fdinfo fi;
-
-        if (!sc)
-                return off;
-        fdinfo_of(fd_file(fd), &fi);
-        put_fdinfo(sc->buf, &off, idx, &fi);
-        if (fi.fclass & TR_FC_PRELOAD_NEW) {
-                /* the agent is told once: from now on this inode is a preload list seen before */
-                struct watch_ino k = { .ino = fi.ino, .dev = fi.dev };
-                struct file *f = fd_file(fd);
-                __u8 one = 1;
-
-                k.gen = BPF_CORE_READ(f, f_inode, i_generation);
-                bpf_map_update_elem(&tr_watchino, &k, &one, BPF_ANY);
-        }
-        return off;
+        return tr_put_file_info(sc, off, idx, (__u64)fd_file(fd));
 }
 
 __noinline int tr_put_path(struct scratch *sc, __u32 off, __u8 idx, struct path *path)
@@ -185,8 +178,9 @@ __noinline int tr_put_base_dir(struct scratch *sc, __u32 off, __u8 idx, __s64 di
         return tr_put_path(sc, off, idx, &dir);
 }
 
-/* Is the last component of the user string at addr a name in tr_names? */
-static __always_inline int basename_listed(__u64 addr)
+/* Is the last component of the string at addr (user memory, or kernel memory if kernel) a name in
+ * tr_names? */
+static __always_inline int basename_listed(__u64 addr, int kernel)
 {
         struct name_key k = {};
         struct pathbuf *pb;
@@ -197,7 +191,10 @@ static __always_inline int basename_listed(__u64 addr)
         pb = bpf_map_lookup_elem(&tr_pathbuf, &zero);
         if (!pb || !addr)
                 return 0;
-        n = bpf_probe_read_user_str(pb->buf, TR_PATH_MAX, (const void *)addr);
+        if (kernel)
+                n = bpf_probe_read_kernel_str(pb->buf, TR_PATH_MAX, (const void *)addr);
+        else
+                n = bpf_probe_read_user_str(pb->buf, TR_PATH_MAX, (const void *)addr);
         if (n <= 1)
                 return 0;
         n -= 1;                 /* without the NUL */
@@ -225,56 +222,73 @@ static __always_inline int basename_listed(__u64 addr)
         return bpf_map_lookup_elem(&tr_names, &k) != NULL;
 }
 
-/* Does one term hold? A global function: the loop over the terms stays small for the verifier. */
-__noinline int tr_term_holds(struct tr_term *t, struct pending *p, __s64 ret, __u32 have_ret, __u32 retcls)
+/*
+ * Does term t hold? p, ret and have_ret as for tr_terms_pass(); o says where an io_uring request's
+ * files and strings are (struct term_objs; all zero for a syscall: its fd table, its user memory),
+ * and holds the returned file's class once computed (TR_TO_RETCLS). Global, so that it is verified
+ * once and not once for each of the TR_MAX_TERMS terms of the loop.
+ */
+__noinline int tr_term_holds(struct tr_term *t, struct pending *p, __s64 ret, __u32 have_ret, struct term_objs *o)
 {
-        __u32 f;
+        __u32 f, have, want, a;
 
-        if (!t || !p)
+        if (!t || !p || !o)
                 return 0;
         f = t->field;
+        have = o->have;
+        want = (__u32)(t->mask | t->value);
         if (f < TR_MAX_ARGS && t->op == TR_OP_BASENAME)
-                return !have_ret || basename_listed(p->args[f]);
+                /* a kernel copy is final: judged before the result too */
+                return (!have_ret && !(have & TR_TO_KSTR)) || basename_listed(p->args[f], have & TR_TO_KSTR);
         if (f < TR_MAX_ARGS)
                 return term_holds(t, p->args[f]);
         if (!have_ret)
                 return 1;
         if (f == TR_FIELD_RETVAL)
                 return term_holds(t, ret);
-        if (f >= TR_FIELD_FDCLASS && f < TR_FIELD_FDCLASS + TR_MAX_ARGS)
-                return term_holds(t, tr_fd_class((__s64)p->args[(f - TR_FIELD_FDCLASS) & 7],
-                                                 (__u32)(t->mask | t->value)));
-        if (f == TR_FIELD_RETCLASS)
-                return ret >= 0 && term_holds(t, retcls);
+        if (f >= TR_FIELD_FDCLASS && f < TR_FIELD_FDCLASS + TR_MAX_ARGS) {
+                a = (f - TR_FIELD_FDCLASS) & 7;
+                return term_holds(t, tr_file_class((have & TR_TO_ARGFILE(a)) ? o->argfile[a] :
+                                                   (__u64)fd_file((__s64)p->args[a]), want, NULL));
+        }
+        if (f == TR_FIELD_RETCLASS) {
+                if (ret < 0)
+                        return 0;
+                if (have & TR_TO_RETCLS)
+                        return term_holds(t, o->retcls);
+                return term_holds(t, tr_file_class((have & TR_TO_RETFILE) ? o->retfile : (__u64)fd_file(ret),
+                                                   want, NULL));
+        }
         return 0;
 }
 
-__noinline int tr_terms_pass(struct tr_evcfg *cfg, struct pending *p, __s64 ret, __u32 have_ret)
+/* The terms of cfg on p: groups ORed, each a run of terms ANDed. The returned file's class is
+ * computed once, with every bit any term asks for. */
+static __always_inline int terms_pass(struct tr_evcfg *cfg, struct pending *p, __s64 ret, __u32 have_ret,
+                                      struct term_objs *o)
 {
-        __u32 n, retwant = 0, retcls = 0;
+        __u32 n = cfg->nterms, retwant = 0;
         int group = 1;
 
-        if (!cfg || !p)
-                return 0;
-        n = cfg->nterms;
         if (n == 0)
                 return 1;
-        /* the returned fd's class is computed once, with every bit any term asks for */
         for (int i = 0; i < TR_MAX_TERMS; i++) {
                 if (i >= n)
                         break;
                 if (cfg->terms[i].field == TR_FIELD_RETCLASS)
                         retwant |= (__u32)(cfg->terms[i].mask | cfg->terms[i].value);
         }
-        if (retwant && have_ret && ret >= 0)
-                retcls = tr_fd_class(ret, retwant);
+        if (retwant && have_ret && ret >= 0) {
+                o->retcls = tr_file_class((o->have & TR_TO_RETFILE) ? o->retfile : (__u64)fd_file(ret), retwant, NULL);
+                o->have |= TR_TO_RETCLS;
+        }
         for (int i = 0; i < TR_MAX_TERMS; i++) {
                 struct tr_term *t = &cfg->terms[i];
 
                 if (i >= n)
                         break;
                 if (group)
-                        group = tr_term_holds(t, p, ret, have_ret, retcls);
+                        group = tr_term_holds(t, p, ret, have_ret, o);
                 if (!(t->flags & TR_TERM_AND)) {
                         if (group)
                                 return 1;
@@ -282,4 +296,21 @@ __noinline int tr_terms_pass(struct tr_evcfg *cfg, struct pending *p, __s64 ret,
                 }
         }
         return 0;
+}
+
+__noinline int tr_terms_pass(struct tr_evcfg *cfg, struct pending *p, __s64 ret, __u32 have_ret)
+{
+        struct term_objs o = {};
+
+        if (!cfg || !p)
+                return 0;
+        return terms_pass(cfg, p, ret, have_ret, &o);
+}
+
+__noinline int tr_terms_pass_objs(struct tr_evcfg *cfg, struct pending *p, __s64 ret, __u32 have_ret,
+                                  struct term_objs *o)
+{
+        if (!cfg || !p || !o)
+                return 0;
+        return terms_pass(cfg, p, ret, have_ret, o);
 }

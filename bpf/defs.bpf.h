@@ -16,6 +16,7 @@
  *   common.bpf.c   the global (verified once) functions the programs share
  *   syscall.bpf.c  per-syscall tracepoints and the raw sys_enter/sys_exit fallback
  *   process.bpf.c  sched_process_fork/exec/exit
+ *   iouring.bpf.c  io_uring requests that do what a watched syscall does (io_uring tracepoints)
  */
 #ifndef TRACEE_DEFS_BPF_H
 #define TRACEE_DEFS_BPF_H

@@ -32,6 +32,12 @@
  *   16 + i  TR_ARG_STR: the directory path argument i is resolved against, from the kernel (the
  *           dirfd's file, the cwd, or the root for absolute paths); the agent joins them. For an
  *           fd argument i (TR_CAP_FD) of a regular file: that file's kernel path
+ *   22      TR_ARG_INT: io_uring requests (TR_F_IOURING): the request's opcode (IORING_OP_*)
+ *   23      TR_ARG_INT: io_uring requests: the ring's fixed-file slot that holds the file (a fixed
+ *           file, or an open into a slot): the file is there, not at an fd
+ *   24      TR_ARG_INT: io_uring requests judged at submission (1): the request asked for no
+ *           completion on success (IOSQE_CQE_SKIP_SUCCESS), so its result is not seen; retval
+ *           is 0, the result it would have on success
  *
  * Event type numbers: syscalls use the x86_64 syscall number; other events have fixed numbers from
  * 1000. Never renumber or reuse one.
@@ -43,6 +49,7 @@
 #define TR_MAX_SYSCALL          512     /* syscall numbers below this are traceable */
 #define TR_MAX_EVENT_ID         1024    /* size of the per-event config array */
 #define TR_MAX_ARGS             6
+#define TR_IOU_MAX_OP           64      /* io_uring opcodes below this may stand for an event (tr_iouop) */
 
 /* Non-syscall events. */
 #define TR_EV_SCHED_PROCESS_FORK 1002
@@ -59,6 +66,9 @@
 #define TR_F_EXEC_MEMFD         (1u << 2)   /* exec: the binary is a memfd (internal shmem mount) */
 #define TR_F_ENTER_ONLY         (1u << 3)   /* emitted at syscall entry: no return value */
 #define TR_F_COMPAT             (1u << 4)   /* a 32-bit (ia32) syscall of a 64-bit kernel */
+#define TR_F_IOURING            (1u << 5)   /* not a syscall: an io_uring request that did what the event's
+                                             * syscall does (bpf/iouring.bpf.c); the same arguments, opcode
+                                             * in argument 22; retval is the request's result (cqe.res) */
 
 struct tr_event_hdr {
         __u32 type;             /* event id */
@@ -269,7 +279,8 @@ _Static_assert(sizeof(struct tr_compat) == 12, "tr_compat layout");
  * terms holds; a group is a run of terms each flagged TR_TERM_AND but the last, and holds when all
  * its terms hold (each enabled rule contributes the cases it cares about; a consumer that wants
  * every instance sets nterms = 0). Everything is decided at syscall exit, when the kernel's objects
- * exist (the returned fd's file, the connected socket).
+ * exist (the returned fd's file, the connected socket); for an io_uring request, at its completion,
+ * on the same fields (the file it installed, its socket, the kernel's copies of its path names).
  */
 enum {
         TR_OP_MASK_EQ = 1,      /* (x & mask) == value */
@@ -281,7 +292,8 @@ enum {
 };
 #define TR_FIELD_RETVAL         6       /* term field: 0..5 are syscall arguments */
 #define TR_FIELD_FDCLASS        8       /* 8 + i: TR_FC_* of the file at fd argument i */
-#define TR_FIELD_RETCLASS       14      /* TR_FC_* of the file at the returned fd */
+#define TR_FIELD_RETCLASS       14      /* TR_FC_* of the file at the returned fd (io_uring: of the file
+                                         * the request installed, at an fd or in a fixed-file slot) */
 #define TR_MAX_TERMS            8
 #define TR_TERM_AND             1       /* tr_term.flags: this term and the next must both hold */
 
@@ -344,6 +356,11 @@ enum {
         TR_STAT_FILTERED = 2,   /* events seen and dropped by an in-kernel filter */
         TR_STAT_PENDING_MISS = 3, /* syscall exits whose entry was not saved (map full or attached midway) */
         TR_STAT_READ_ERR = 4,   /* helper failures while reading arguments */
+        TR_STAT_IOU_UNTRACKED = 5, /* watched io_uring requests whose submission could not be kept (table
+                                 * full): a completion overflowing the ring is not matched to them,
+                                 * a connect is reported without its fd number */
+        TR_STAT_IOU_FOREIGN = 6, /* completions of watched io_uring requests run outside the submitting
+                                 * process (the kernel's fallback worker): not judged */
         TR_STAT_MAX = 8,
 };
 

@@ -424,7 +424,7 @@ static __always_inline void put_path(void *buf, __u32 *off, __u8 idx, struct pat
 __u32 tr_fd_class(__s64 fd, __u32 want);
 /* Appends the fd info of the current task's fd as argument idx; returns the new offset. */
 int tr_put_fdinfo(struct scratch *sc, __u32 off, __u8 idx, __s64 fd);
-/* The same for a file (a struct file *). */
+/* Appends the fd info of a file (a struct file *; TR_FD_CLOSED if NULL); returns the new offset. */
 int tr_put_file_info(struct scratch *sc, __u32 off, __u8 idx, __u64 file);
 /* Appends the kernel path of a struct path (a copy on the caller's stack) as argument idx. */
 int tr_put_path(struct scratch *sc, __u32 off, __u8 idx, struct path *path);

@@ -192,4 +192,64 @@ struct {
         __type(value, __u8);
 } tr_names SEC(".maps") __weak;
 
+/*
+ * io_uring (iouring.bpf.c). Which event an opcode stands for (IORING_OP_OPENAT: openat...), 0 for
+ * none: written once by the agent from its catalogue.
+ */
+struct {
+        __uint(type, BPF_MAP_TYPE_ARRAY);
+        __uint(max_entries, TR_IOU_MAX_OP);
+        __type(key, __u32);
+        __type(value, __u32);
+} tr_iouop SEC(".maps") __weak;
+
+/*
+ * Watched io_uring requests between their submission and their completion, keyed by the request
+ * (struct io_kiocb *): what the completion no longer has (the fd a connect named: its cqe.fd is
+ * overwritten by the result) and what a completion that overflowed the ring is matched by (the
+ * overflow tracepoint names the ring and user_data, not the request). Written at submission,
+ * deleted at completion; tr_iouopen counts the entries, so that an overflow looks them up only
+ * when there is one. Preallocated (48 KiB): an entry per watched request, so no allocation on that
+ * path.
+ */
+struct iou_req {
+        __u64 ctx;              /* struct io_ring_ctx * */
+        __u64 user_data;
+        __s64 fd;               /* sqe->fd: an fd, or a fixed-file slot if fixed */
+        __u32 fixed;            /* IOSQE_FIXED_FILE */
+        __u32 pad;
+};
+struct {
+        __uint(type, BPF_MAP_TYPE_HASH);
+        __uint(max_entries, 1024);
+        __type(key, __u64);
+        __type(value, struct iou_req);
+} tr_iou_req SEC(".maps") __weak;
+
+/* One entry: how many tr_iou_req entries there are. */
+struct {
+        __uint(type, BPF_MAP_TYPE_ARRAY);
+        __uint(max_entries, 1);
+        __type(key, __u32);
+        __type(value, __u64);
+} tr_iouopen SEC(".maps") __weak;
+
+/*
+ * The path names of a watched rename, link or symlink request, copied at submission from the
+ * kernel's own copies (struct filename): the request frees them when it runs, before it completes.
+ * Only for requests whose predicates on the names held (a rename onto ld.so.preload), so nearly
+ * always empty. Keyed by the request, deleted at completion.
+ */
+struct iou_names {
+        char name[2][TR_PATH_MAX];      /* old, new (symlink: target, linkpath) */
+};
+_Static_assert(sizeof(struct iou_names) == sizeof(struct pathbuf), "built in tr_pathbuf");
+struct {
+        __uint(type, BPF_MAP_TYPE_HASH);
+        __uint(map_flags, BPF_F_NO_PREALLOC);
+        __uint(max_entries, 256);
+        __type(key, __u64);
+        __type(value, struct iou_names);
+} tr_iou_names SEC(".maps") __weak;
+
 #endif

@@ -48,4 +48,25 @@ static __always_inline void args_normalize(struct tr_sysdesc *d, __u64 *a)
  */
 int tr_terms_pass(struct tr_evcfg *cfg, struct pending *p, __s64 ret, __u32 have_ret);
 
+/*
+ * What an io_uring request's terms are judged on where a syscall's come from its fd table and its
+ * memory: the file standing for fd argument i (a request's own file: it may be a fixed file, in no
+ * fd table), the file it installed (at an fd, or in a fixed-file slot), and whether its string
+ * arguments are kernel memory (the kernel's copies of its names: final, so judged before the
+ * result is known too).
+ */
+#define TR_TO_ARGFILE(i)        (1u << (i))     /* argfile[i] stands for fd argument i */
+#define TR_TO_RETFILE           (1u << 6)       /* retfile is the file the result names */
+#define TR_TO_KSTR              (1u << 7)       /* string arguments point to kernel memory */
+#define TR_TO_RETCLS            (1u << 8)       /* retcls holds the returned file's class */
+struct term_objs {
+        __u64 argfile[8];       /* struct file * */
+        __u64 retfile;          /* struct file *, or 0 for none */
+        __u32 have;             /* TR_TO_* */
+        __u32 retcls;           /* TR_FC_* of the returned file, with every bit a term asks for */
+};
+
+/* tr_terms_pass() with o saying where the files and strings are (common.bpf.c). */
+int tr_terms_pass_objs(struct tr_evcfg *cfg, struct pending *p, __s64 ret, __u32 have_ret, struct term_objs *o);
+
 #endif

@@ -8,7 +8,8 @@
  *     accept, accept4 (a bind shell that closed its stdio first), pidfd_getfd — the return value
  *     is the fd the kernel installed, and the kernel side reads the socket it holds;
  *   - a connect() that succeeded (or is in progress) on a socket that is on fd 0-2, through
- *     whichever fd it was made (dup'ed while unconnected, connected afterwards);
+ *     whichever fd it was made (dup'ed while unconnected, connected afterwards), or an io_uring
+ *     IORING_OP_CONNECT of such a socket, whichever fd or fixed-file slot named it;
  *   - a new program (exec) whose fd 0, 1 or 2 is such a socket: whatever road the socket took there
  *     (SCM_RIGHTS, io_uring, inheritance), the shell that runs on it is seen.
  *
@@ -95,22 +96,34 @@ static bool match(const Event *e, const RuleOptions *o, Finding *f)
 
                 if (e->h.retval != 0 && e->h.retval != -EINPROGRESS)
                         return false;
-                if (!socket_peer(a, ip, sizeof(ip), &port) || !event_arg_int(e, "sockfd", &fd))
+                if (!socket_peer(a, ip, sizeof(ip), &port))
                         return false;
                 memcpy(&fi, a->data, sizeof(fi));
                 if (!(fi.fclass & TR_FC_ON_STDIO) || !(fi.stdio & 7))
                         return false;
                 {
                         int on = fi.stdio & 1 ? 0 : fi.stdio & 2 ? 1 : 2;
+                        int64_t slot;
 
                         add_peer(f, ip, port, on);
+                        /* an io_uring request may name its socket by a fixed-file slot, not an fd */
+                        if (!event_arg_int(e, "sockfd", &fd))
+                                fd = -1;
                         if (fd == on)
                                 snprintf(f->summary, sizeof(f->summary), "connected its fd %d (%s) to %s port %d",
                                          on, stdio_names[on], ip, port);
-                        else
+                        else if (fd >= 0)
                                 snprintf(f->summary, sizeof(f->summary),
                                          "connected fd %lld, the socket that is also its %s, to %s port %d",
                                          (long long) fd, stdio_names[on], ip, port);
+                        else if (event_arg_int(e, "fixed_file", &slot))
+                                snprintf(f->summary, sizeof(f->summary),
+                                         "connected fixed file %lld, the socket that is also its %s, to %s port %d",
+                                         (long long) slot, stdio_names[on], ip, port);
+                        else
+                                snprintf(f->summary, sizeof(f->summary),
+                                         "connected the socket that is its %s to %s port %d", stdio_names[on], ip,
+                                         port);
                 }
                 return true;
         }

@@ -1081,6 +1081,112 @@ static void test_trc7(void)
         EXPECT_NONE(dispatch_rb(NULL, NULL));
 }
 
+/* io_uring requests reported as their syscall's event (TR_F_IOURING, opcode in argument 22): the
+ * rules judge them as the syscall, and the finding says how it was done */
+static void test_iouring(void)
+{
+        struct tr_fdinfo sock = fdinfo_inet("203.0.113.9", 4444), mem = fdinfo_kind(TR_FD_FILE);
+        const Finding *f;
+
+        /* IORING_OP_OPENAT: no pathname (the request's copy is gone), the file it installed */
+        rb_init(&rb, 257);
+        rb.h.flags = TR_F_IOURING;
+        rb.h.retval = 4;
+        rb_int(&rb, 0, -100);
+        rb_int(&rb, 2, O_RDWR);
+        mem.fclass = TR_FC_OPEN | TR_FC_REGULAR | TR_FC_READ | TR_FC_WRITE | TR_FC_PROC_MEM;
+        mem.proc_tgid = 4242;
+        rb_fdinfo(&rb, 14, &mem);
+        rb_str(&rb, 15, "/proc/4242/mem");
+        rb_int(&rb, 22, 18);
+        f = EXPECT_ONE(dispatch_rb(NULL, NULL), "TRC-3");
+        if (f) {
+                CHECK_DATA_STR(f, "path", "/proc/4242/mem");
+                CHECK_DATA_STR(f, "io_uring_op", "IORING_OP_OPENAT");
+                CHECK_CONTAINS(f->summary, "opened /proc/4242/mem for writing");
+                CHECK_CONTAINS(f->summary, "(an io_uring IORING_OP_OPENAT request)");
+        }
+        /* into a fixed-file slot: retval is the slot, not an fd; the file decides all the same */
+        rb_init(&rb, 257);
+        rb.h.flags = TR_F_IOURING;
+        rb.h.retval = 0;
+        rb_int(&rb, 0, -100);
+        rb_int(&rb, 2, O_WRONLY);
+        rb_fdinfo(&rb, 14, &mem);
+        rb_int(&rb, 22, 18);
+        rb_int(&rb, 23, 0);
+        EXPECT_ONE(dispatch_rb(NULL, NULL), "TRC-3");
+        mem.fclass &= ~TR_FC_WRITE;
+        rb_init(&rb, 257);
+        rb.h.flags = TR_F_IOURING;
+        rb.h.retval = 4;
+        rb_int(&rb, 2, O_RDONLY);
+        rb_fdinfo(&rb, 14, &mem);
+        rb_int(&rb, 22, 18);
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+
+        /* IORING_OP_CONNECT through a fixed-file slot: no sockfd, the slot in argument 23 */
+        sock.fclass = TR_FC_OPEN | TR_FC_SOCKET | TR_FC_INET | TR_FC_PEER | TR_FC_ON_STDIO;
+        sock.stdio = 1;
+        rb_init(&rb, 42);
+        rb.h.flags = TR_F_IOURING;
+        rb_sockaddr_in(&rb, 1, "203.0.113.9", 4444);
+        rb_int(&rb, 2, 16);
+        rb_fdinfo(&rb, 8, &sock);
+        rb_int(&rb, 22, 16);
+        rb_int(&rb, 23, 3);
+        f = EXPECT_ONE(dispatch_rb(NULL, NULL), "TRC-1");
+        if (f) {
+                CHECK_DATA_INT(f, "fd", 0);
+                CHECK_CONTAINS(f->summary, "connected fixed file 3, the socket that is also its stdin");
+                CHECK_DATA_STR(f, "io_uring_op", "IORING_OP_CONNECT");
+        }
+        /* neither an fd nor a slot known (its submission unseen) */
+        rb_init(&rb, 42);
+        rb.h.flags = TR_F_IOURING;
+        rb_fdinfo(&rb, 8, &sock);
+        rb_int(&rb, 22, 16);
+        f = EXPECT_ONE(dispatch_rb(NULL, NULL), "TRC-1");
+        if (f)
+                CHECK_CONTAINS(f->summary, "connected the socket that is its stdin to 203.0.113.9 port 4444");
+        sock.fclass &= ~TR_FC_ON_STDIO;
+        sock.stdio = 0;
+        rb_init(&rb, 42);
+        rb.h.flags = TR_F_IOURING;
+        rb_int(&rb, 0, 5);
+        rb_fdinfo(&rb, 8, &sock);
+        rb_int(&rb, 22, 16);
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+
+        /* IORING_OP_RENAMEAT judged at submission (IOSQE_CQE_SKIP_SUCCESS): its result unseen */
+        rb_init(&rb, 316);
+        rb.h.flags = TR_F_IOURING;
+        rb_int(&rb, 0, -100);
+        rb_str(&rb, 1, "/etc/.new");
+        rb_int(&rb, 2, -100);
+        rb_str(&rb, 3, "/etc/ld.so.preload");
+        rb_int(&rb, 4, 0);
+        rb_str(&rb, 17, "/");
+        rb_str(&rb, 19, "/");
+        rb_int(&rb, 22, 35);
+        rb_int(&rb, 24, 1);
+        f = EXPECT_ONE(dispatch_rb(NULL, NULL), "TRC-7");
+        if (f) {
+                CHECK_DATA_STR(f, "operation", "rename");
+                CHECK_DATA_STR(f, "io_uring_op", "IORING_OP_RENAMEAT");
+                CHECK_DATA_STR(f, "result", "unseen (IOSQE_CQE_SKIP_SUCCESS)");
+                CHECK_CONTAINS(f->summary, "judged at submission");
+        }
+        /* a syscall's finding says nothing of io_uring */
+        build_connect(0, 0, NULL);
+        sock.fclass |= TR_FC_ON_STDIO;
+        sock.stdio = 1;
+        rb_fdinfo(&rb, 8, &sock);
+        f = EXPECT_ONE(dispatch_rb(NULL, NULL), "TRC-1");
+        if (f)
+                CHECK(!strstr(f->summary, "io_uring") && f->ndata == 3);
+}
+
 static void test_exceptions_and_counters(void)
 {
         RuleState *s = engine_rule(eng, "TRC-2");
@@ -1443,6 +1549,7 @@ int main(void)
         test_trc5();
         test_trc6();
         test_trc7();
+        test_iouring();
         test_exceptions_and_counters();
         test_combined_exceptions();
         test_unavailable();
