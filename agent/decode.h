@@ -42,6 +42,7 @@ typedef struct Event {
         uint8_t exec_by_flags;          /* PATH_F_* of exec_by */
         uint8_t proc_flags;             /* PROC_F_* */
         uint32_t fork_uid;              /* uid of the process that forked it, if PROC_F_FORK_SEEN */
+        uint64_t parent_stdio_sock;     /* inode of the socket its parent was exec'd on (fds 0-2), 0 none */
         const char *container_id;
         const char *hostname;
 } Event;

@@ -175,6 +175,7 @@ static void enrich(Pipeline *p, Event *e)
         e->exec_by_flags = pr->exec_by_flags;
         e->proc_flags = pr->flags;
         e->fork_uid = pr->fork_uid;
+        e->parent_stdio_sock = pr->parent_stdio_sock;
 }
 
 static int on_record(void *userdata, const void *rec, size_t len)

@@ -167,6 +167,7 @@ static void track_fork(ProcTable *t, const Event *e)
         const Proc *parent;
         char exe[PROC_EXE_MAX] = "", exec_by[PROC_EXE_MAX] = "";
         uint8_t exe_flags = 0, exec_by_flags = 0;
+        uint64_t stdio_sock = 0;
         Proc *c;
 
         if (!event_arg_int(e, "child_pid", &child) || child <= 0 || child > UINT32_MAX)
@@ -180,6 +181,7 @@ static void track_fork(ProcTable *t, const Event *e)
                 memcpy(exec_by, parent->exec_by, sizeof(exec_by));
                 exe_flags = parent->exe_flags;
                 exec_by_flags = parent->exec_by_flags;
+                stdio_sock = parent->stdio_sock;
         }
         c = proctable_upsert(t, (uint32_t) child);
         c->ppid = e->h.pid;
@@ -195,6 +197,23 @@ static void track_fork(ProcTable *t, const Event *e)
          * that is the init of a new namespace has no parent inside it) */
         c->flags = PROC_F_FORK_SEEN | (e->h.ns_pid == 1 && child_ns != 1 ? PROC_F_FORKED_BY_INIT : 0);
         c->fork_uid = e->h.uid;
+        c->stdio_sock = c->parent_stdio_sock = stdio_sock;
+}
+
+/* The inode of the first inet socket with a peer among an exec's fds 0-2 (args 8-10), 0 if none. */
+static uint64_t exec_stdio_sock(const Event *e)
+{
+        for (uint8_t i = 8; i <= 10; i++) {
+                const EventArg *a = event_arg_idx(e, i);
+                struct tr_fdinfo fi;
+
+                if (!a || a->type != TR_ARG_FDINFO || a->len != sizeof(fi))
+                        continue;
+                memcpy(&fi, a->data, sizeof(fi));
+                if (fi.kind == TR_FD_SOCKET && (fi.family == 2 || fi.family == 10) && fi.rport)
+                        return fi.ino;
+        }
+        return 0;
 }
 
 static void track_exec(ProcTable *t, const Event *e)
@@ -209,6 +228,7 @@ static void track_exec(ProcTable *t, const Event *e)
                 c->exe_flags = 0;
                 c->flags = 0;
                 c->fork_uid = 0;
+                c->parent_stdio_sock = 0;
         }
         if (!c)
                 c = proctable_upsert(t, e->h.pid);      /* history unknown: so is exec_by */
@@ -226,6 +246,7 @@ static void track_exec(ProcTable *t, const Event *e)
         c->start_time = e->h.start_time;
         c->cgroup_id = e->h.cgroup_id;
         memcpy(c->comm, e->h.comm, sizeof(c->comm));
+        c->stdio_sock = exec_stdio_sock(e);
 }
 
 void proctable_track(ProcTable *t, const Event *e)

@@ -41,6 +41,9 @@ typedef struct Proc {
         uint8_t exec_by_flags;
         uint8_t flags;                  /* PROC_F_* (decode.h) */
         uint32_t fork_uid;              /* real uid of the process that forked it (PROC_F_FORK_SEEN) */
+        uint64_t stdio_sock;            /* inode of the inet socket with a peer its image was exec'd
+                                         * on (fds 0-2), 0 for none; a forked child has the parent's */
+        uint64_t parent_stdio_sock;     /* the parent's stdio_sock when it forked this process */
         /* private */
         int32_t next;
         int32_t older, newer;           /* insertion order, for eviction */

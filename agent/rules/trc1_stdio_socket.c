@@ -11,7 +11,8 @@
  *     whichever fd it was made (dup'ed while unconnected, connected afterwards), or an io_uring
  *     IORING_OP_CONNECT of such a socket, whichever fd or fixed-file slot named it;
  *   - a new program (exec) whose fd 0, 1 or 2 is such a socket: whatever road the socket took there
- *     (SCM_RIGHTS, io_uring, inheritance), the shell that runs on it is seen.
+ *     (SCM_RIGHTS, io_uring, inheritance), the shell that runs on it is seen; the commands that
+ *     shell then runs on the same socket (its children's execs) are not reported again.
  *
  * Services started with their standard input on an accepted connection (systemd's Accept=yes,
  * inetd) have that shape legitimately: see the rule's default exceptions.
@@ -59,10 +60,17 @@ static bool match_exec(const Event *e, Finding *f)
         unsigned fds = 0;
 
         for (int i = 2; i >= 0; i--) {
+                const EventArg *a = event_arg_idx(e, 8 + i);
+                struct tr_fdinfo fi;
                 char ip_i[64];
                 int port_i;
 
-                if (!socket_peer(event_arg_idx(e, 8 + i), ip_i, sizeof(ip_i), &port_i))
+                if (!socket_peer(a, ip_i, sizeof(ip_i), &port_i))
+                        continue;
+                /* a program its parent started on the socket the parent itself was exec'd on: the
+                 * commands a shell on a connection runs, reported with the shell, not each one */
+                memcpy(&fi, a->data, sizeof(fi));
+                if (fi.ino && fi.ino == e->parent_stdio_sock)
                         continue;
                 fds |= 1u << i;
                 fd = i;

@@ -115,6 +115,7 @@ def trc7(t):
 
 
 symlinkdir_pids = []
+shell_pids = []
 
 
 def snapshot_preload():
@@ -131,13 +132,16 @@ def trc1(t):
         for mode, fds, events in (("fcntl", (0, 1), {"fcntl"}), ("late", (0,), {"connect"}),
                                   ("width", (0,), {"dup2"}), ("pidfd", (0,), {"pidfd_getfd"}),
                                   ("scm", (0,), {"sched_process_exec"}),
-                                  ("exec", (0, 1, 2, 0), {"dup2", "sched_process_exec"})):
+                                  ("exec", (0, 1, 2, 0), {"dup2", "sched_process_exec"}),
+                                  ("shell", (0, 1, 2, 0), {"dup2", "sched_process_exec"})):
             label = f"TRC-1 evasion: socket onto stdio ({mode})"
             pid, info = sc.run(label, "ev_stdio", mode, str(lst.port))
             c.check(f"{label}: listener got the line", lst.got(f"hello from ev_stdio {mode}"))
             sc.expect(label, pid, "TRC-1", [{"ip": "127.0.0.1", "port": lst.port, "fd": fd} for fd in fds], events)
             if "child" in info:
                 sc.expect_none(f"{label}: child", int(info["child"]))
+            if mode == "shell" and pid:
+                shell_pids.append(pid)
         label = "TRC-1 look-alikes: socketpair, /dev/null, listening socket, fd 5, unix stdin exec"
         pid, _ = sc.run(label, "ev_stdio", "quiet")
         sc.expect_none(label, pid)
@@ -241,6 +245,10 @@ def main():
         sc.wait_all(t)
         t.settle(1.0)
         sc.check(t)
+        for pid in shell_pids:
+            kids = [f for f in t.json() if f["process"].get("ppid") == pid and f["rule"]["id"] == "TRC-1"]
+            c.check("TRC-1: the commands a shell on a connection runs are not reported one by one", not kids,
+                    show(kids))
         for label, pid, want in dual_pids:
             sc.wait_pid(t, pid, "TRC-5", 1)
             fs = sc.of_pid(t, pid)

@@ -10,6 +10,8 @@
  *   late PORT    dup2 an unconnected socket onto fd 0, then connect() it through its first fd
  *   width PORT   connect; dup2(s | 1 << 32, 0 | 1 << 32) as raw registers: the kernel reads ints
  *   exec PORT    connect; dup2 onto 0, 1, 2; exec /bin/true (the new program on the socket)
+ *   shell PORT   the same with /bin/sh -c, which runs /bin/true twice: the shell is reported, its
+ *                commands (on the socket it was started on) are not, one by one
  *   pidfd PORT   a child connects; we close fd 0 and take its socket with pidfd_getfd()
  * and look-alikes, no finding: quiet (a socketpair on 0-1, /dev/null reopened on 0-2 as daemons
  * do, a listening socket on fd 0 as inetd's wait mode passes it, an accepted socket on fd 5, then
@@ -144,13 +146,16 @@ int main(int argc, char **argv)
                 if (r != 0)
                         die("dup2 with wide registers");
                 say(0, mode);
-        } else if (strcmp(mode, "exec") == 0) {
+        } else if (strcmp(mode, "exec") == 0 || strcmp(mode, "shell") == 0) {
                 s = connected(port);
                 for (int fd = 0; fd <= 2; fd++)
                         if (dup2(s, fd) != fd)
                                 die("dup2");
                 say(1, mode);
-                execl("/bin/true", "true", (char *) NULL);
+                if (strcmp(mode, "shell") == 0)
+                        execl("/bin/sh", "sh", "-c", "/bin/true; /bin/true; exit 0", (char *) NULL);
+                else
+                        execl("/bin/true", "true", (char *) NULL);
                 die("exec");
         } else if (strcmp(mode, "pidfd") == 0) {
                 int pfd, p2[2];
@@ -200,7 +205,7 @@ int main(int argc, char **argv)
                 execl("/bin/true", "true", (char *) NULL);
                 die("exec");
         } else {
-                fprintf(stderr, "usage: %s fcntl|accept|scm|late|width|exec|pidfd|quiet [PORT]\n", argv[0]);
+                fprintf(stderr, "usage: %s fcntl|accept|scm|late|width|exec|shell|pidfd|quiet [PORT]\n", argv[0]);
                 return 2;
         }
         return 0;

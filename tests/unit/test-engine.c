@@ -81,6 +81,7 @@ static struct {
         uint8_t exec_by_flags;
         uint8_t proc_flags;
         uint32_t fork_uid;
+        uint64_t parent_stdio_sock;
 } enr;
 #define ENR_NONE() memset(&enr, 0, sizeof(enr))
 
@@ -105,6 +106,7 @@ static unsigned dispatch_rb(const char *exe, const char *container_id)
         e.exec_by_flags = enr.exec_by_flags;
         e.proc_flags = enr.proc_flags;
         e.fork_uid = enr.fork_uid;
+        e.parent_stdio_sock = enr.parent_stdio_sock;
         n = engine_dispatch(eng, &e);
         if (n != cap.n) {
                 fprintf(stderr, "engine_dispatch returned %u but the sink saw %u findings\n", n, cap.n);
@@ -526,6 +528,15 @@ static void test_trc1(void)
         f = EXPECT_ONE(dispatch_rb(NULL, NULL), "TRC-1");
         if (f)
                 CHECK_DATA_INT(f, "fd", 1);
+        /* the commands a shell on the socket runs: their parent was exec'd on that socket */
+        sock.ino = 4242;
+        enr.parent_stdio_sock = 4242;
+        build_exec_stdio(&sock, &sock, &sock);
+        EXPECT_NONE(dispatch_rb(NULL, NULL));
+        enr.parent_stdio_sock = 4243;           /* another socket than the parent's: reported */
+        build_exec_stdio(&sock, &sock, &sock);
+        EXPECT_ONE(dispatch_rb(NULL, NULL), "TRC-1");
+        ENR_NONE();
         /* look-alikes: a daemon with a listening socket on stdin (inetd wait mode), pipes, unix */
         build_exec_stdio(&nopeer, &pipe, &pipe);
         EXPECT_NONE(dispatch_rb(NULL, NULL));

@@ -374,6 +374,38 @@ static void test_track(void)
         p = proctable_get(t, 101);
         CHECK(p && strcmp(p->exec_by, "/usr/local/bin/runc") == 0 && p->exec_by_flags == 0);
 
+        /* a shell exec'd on a connected socket (ino 77): its children start with it as their
+         * parent's; an exec on no socket forgets it for the process's own children */
+        {
+                Event e;
+                struct tr_fdinfo fi = { .kind = TR_FD_SOCKET, .family = 2, .rport = 4444, .ino = 77 };
+
+                track_fork(1, 1, 0, 600, 600);
+                rb_init(&rb, TR_EV_SCHED_PROCESS_EXEC);
+                rb.h.pid = 600;
+                rb.h.start_time = 7000000600ull;
+                rb_str(&rb, 0, "/usr/bin/bash");
+                rb_arg(&rb, 8, TR_ARG_FDINFO, &fi, sizeof(fi));
+                CHECK_INT(rb_decode(&rb, &e), 0);
+                proctable_track(t, &e);
+                p = proctable_get(t, 600);
+                CHECK(p && p->stdio_sock == 77 && p->parent_stdio_sock == 0);
+                track_fork(600, 600, 0, 601, 601);
+                p = proctable_get(t, 601);
+                CHECK(p && p->stdio_sock == 77 && p->parent_stdio_sock == 77);
+                track_exec(601, "/usr/bin/ls", false, HOST_MNTNS);
+                p = proctable_get(t, 601);
+                CHECK(p && p->stdio_sock == 0 && p->parent_stdio_sock == 77);
+                fi.rport = 0;                   /* a listening socket: not a connection */
+                rb_init(&rb, TR_EV_SCHED_PROCESS_EXEC);
+                rb.h.pid = 600;
+                rb.h.start_time = 7000000600ull;
+                rb_arg(&rb, 8, TR_ARG_FDINFO, &fi, sizeof(fi));
+                CHECK_INT(rb_decode(&rb, &e), 0);
+                proctable_track(t, &e);
+                CHECK(proctable_get(t, 600)->stdio_sock == 0);
+        }
+
         /* a child that is the init of a new pid namespace was not forked by "its" init */
         track_fork(1, 1, 0, 102, 1);
         p = proctable_get(t, 102);
