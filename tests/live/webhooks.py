@@ -373,7 +373,9 @@ def run(a, bus, fast_f, fast_j, r500, rej, slow, down_big, down_small, t_start, 
     want = [key_of(o) for o in findings]
     want_small = [key_of(o) for o in findings if o["rule"]["id"] == "TRC-2"][-QUEUE_SMALL:]
     got_big = down_big.wait(lambda r: r["status"] == 200, min(len(want), 1000), 40)
-    got_small = down_small.wait(lambda r: r["status"] == 200, QUEUE_SMALL, 15)
+    # each endpoint retries on its own backoff (doubling from 0.5 s, jittered down to half): after
+    # ~20 s down the next try may be up to 16 s away, so wait longer than that
+    got_small = down_small.wait(lambda r: r["status"] == 200, QUEUE_SMALL, 40)
     print(f"# delivered {len(got_big)} queued detections {time.time() - up:.1f}s after the endpoint came up")
     keys = [key_of(r["obj"]) for r in got_big]
     # Detections of other processes (other tests running on this host at the same time) make the
