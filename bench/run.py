@@ -67,7 +67,8 @@ ITERS = {
     "make": (None, None),
 }
 MAKE_FILES = (40, 12)           # generated C files: full / --quick
-CONFIGS = ["none", "rules", "compat", "traceall", "auditd"]
+CONFIGS = ["none", "rules", "compat", "traceall", "auditd", "baseline"]
+BASELINE = None                 # --baseline: another agent binary, run as "baseline" with the default rules
 TARGETS = {"getppid": 1.10, "fileio": 1.20, "forkexec": 1.05, "mprotect": 1.20}
 AUDIT_KEY = "tracee-bench"
 
@@ -212,8 +213,8 @@ STATS_TRACE = re.compile(r"(\d+) events received, (\d+) printed, (\d+) lost, (\d
 class Agent:
     """Runs tracee with a NOTIFY_SOCKET this object owns; start() returns after READY=1."""
 
-    def __init__(self, args, stdout_lines=False, ready_timeout=120):
-        self.args = [TRACEE] + list(args)
+    def __init__(self, args, stdout_lines=False, ready_timeout=120, binary=None):
+        self.args = [binary or TRACEE] + list(args)
         self.stdout_lines = stdout_lines
         self.ready_timeout = ready_timeout
         self.on_line = None
@@ -447,6 +448,8 @@ def config_daemon(cfg):
         return Agent(["trace", "--output", "none"])
     if cfg == "auditd":
         return Auditd()
+    if cfg == "baseline":
+        return Agent(["--output", "none", "--journal", "no"], binary=BASELINE)
     return None
 
 
@@ -969,11 +972,16 @@ def main():
                          "reference measurements; -1: don't pin)")
     ap.add_argument("--out", help="result file (default bench/results/YYYY-MM-DD[-N].json)")
     ap.add_argument("--tracee", help="agent binary (default build/agent/tracee), e.g. for an A/B comparison")
+    ap.add_argument("--baseline", metavar="TRACEE",
+                    help="another agent binary (an earlier commit's), measured interleaved as configuration "
+                         "\"baseline\" with the default rules: what a change costs, in one run")
     ap.add_argument("--journal-latency-child", type=int, help=argparse.SUPPRESS)
     a = ap.parse_args()
+    global TRACEE, BASELINE
     if a.tracee:
-        global TRACEE
         TRACEE = os.path.abspath(a.tracee)
+    if a.baseline:
+        BASELINE = os.path.abspath(a.baseline)
     if a.journal_latency_child:
         journal_latency_child(a.journal_latency_child)
         return 0
@@ -989,6 +997,8 @@ def main():
     build_all()
     wls = [w for w in a.workloads.split(",") if w]
     cfgs = [c for c in a.configs.split(",") if c]
+    if "baseline" in cfgs and not BASELINE:
+        cfgs.remove("baseline")
     notes = []
     if "auditd" in cfgs and not Auditd.check():
         notes.append("auditd could not run: " + Auditd.reason)

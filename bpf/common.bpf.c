@@ -92,9 +92,9 @@ __noinline __u32 tr_proc_mem_tgid(__u64 file, __u64 inode)
         return file_proc_mem_tgid_body((struct file *)file, (struct inode *)inode);
 }
 
-__noinline int tr_file_is_preload(__u64 file, __u64 inode)
+__noinline int tr_file_is_preload(__u64 file, __u64 inode, __u32 links)
 {
-        return file_is_preload_body((struct file *)file, (struct inode *)inode);
+        return file_is_preload_body((struct file *)file, (struct inode *)inode, links);
 }
 
 __noinline int tr_file_is_memfd(__u64 file)
@@ -102,12 +102,12 @@ __noinline int tr_file_is_memfd(__u64 file)
         return file_is_memfd((struct file *)file);
 }
 
-__noinline __u32 tr_file_class(__u64 file, __u32 want, struct tr_fdinfo *fi)
+__noinline __u32 tr_file_class(__u64 file, __u64 want, struct tr_fdinfo *fi)
 {
         return file_class_body((struct file *)file, want, fi);
 }
 
-__noinline __u32 tr_fd_class(__s64 fd, __u32 want)
+__noinline __u32 tr_fd_class(__s64 fd, __u64 want)
 {
         return file_class(fd_file(fd), want, NULL);
 }
@@ -267,16 +267,25 @@ __noinline int tr_term_holds(struct tr_term *t, struct pending *p, __s64 ret, __
 static __always_inline int terms_pass(struct tr_evcfg *cfg, struct pending *p, __s64 ret, __u32 have_ret,
                                       struct term_objs *o)
 {
-        __u32 n = cfg->nterms, retwant = 0;
+        __u32 n = cfg->nterms;
+        __u64 retwant = 0;
         int group = 1;
 
         if (n == 0)
                 return 1;
         for (int i = 0; i < TR_MAX_TERMS; i++) {
+                __u64 bits;
+
                 if (i >= n)
                         break;
-                if (cfg->terms[i].field == TR_FIELD_RETCLASS)
-                        retwant |= (__u32)(cfg->terms[i].mask | cfg->terms[i].value);
+                if (cfg->terms[i].field != TR_FIELD_RETCLASS)
+                        continue;
+                bits = (__u32)(cfg->terms[i].mask | cfg->terms[i].value);
+                /* a term that needs the file written: its bits only for a written one */
+                if (cfg->terms[i].op == TR_OP_MASK_EQ && (cfg->terms[i].value & cfg->terms[i].mask & TR_FC_WRITE))
+                        retwant |= bits << 32;
+                else
+                        retwant |= bits;
         }
         if (retwant && have_ret && ret >= 0) {
                 o->retcls = tr_file_class((o->have & TR_TO_RETFILE) ? o->retfile : (__u64)fd_file(ret), retwant, NULL);
@@ -313,4 +322,35 @@ __noinline int tr_terms_pass_objs(struct tr_evcfg *cfg, struct pending *p, __s64
         if (!cfg || !p || !o)
                 return 0;
         return terms_pass(cfg, p, ret, have_ret, o);
+}
+
+/*
+ * At a syscall's entry: only the terms on arguments can be decided (the others hold until the
+ * exit decides again). Without the file classes, which the entry program then need not carry.
+ */
+__noinline int tr_terms_pass_args(struct tr_evcfg *cfg, struct pending *p)
+{
+        __u32 n;
+        int group = 1;
+
+        if (!cfg || !p)
+                return 0;
+        n = cfg->nterms;
+        if (n == 0)
+                return 1;
+        for (int i = 0; i < TR_MAX_TERMS; i++) {
+                struct tr_term *t = &cfg->terms[i];
+                __u32 f = t->field;
+
+                if (i >= n)
+                        break;
+                if (group && f < TR_MAX_ARGS && t->op != TR_OP_BASENAME)
+                        group = term_holds(t, p->args[f]);
+                if (!(t->flags & TR_TERM_AND)) {
+                        if (group)
+                                return 1;
+                        group = 1;
+                }
+        }
+        return 0;
 }

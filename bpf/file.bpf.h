@@ -102,15 +102,20 @@ static __always_inline __u32 file_proc_mem_tgid_body(struct file *f, struct inod
  * symlinked directory), 1 when it is a preload list seen before, 0 when it is not one. Looking
  * changes nothing: tr_put_fdinfo() remembers the inode once it has been sent.
  */
-static __always_inline int file_is_preload_body(struct file *f, struct inode *inode)
+static __always_inline int file_is_preload_body(struct file *f, struct inode *inode, int links)
 {
         struct dentry *d = BPF_CORE_READ(f, f_path.dentry), *p, *gp;
         struct watch_ino k = {};
+        int named = dentry_named(d, NAME_PRELOAD);
 
+        /* the inode is looked up for a file of that name, or for any file opened for writing (a
+         * hard link): a read-only open of another file costs the name check alone */
+        if (!named && !links)
+                return 0;
         k.ino = BPF_CORE_READ(inode, i_ino);
         k.dev = BPF_CORE_READ(inode, i_sb, s_dev);
         k.gen = BPF_CORE_READ(inode, i_generation);
-        if (dentry_named(d, NAME_PRELOAD)) {
+        if (named) {
                 p = BPF_CORE_READ(d, d_parent);
                 if (p == BPF_CORE_READ(p, d_parent)) {
                         /* etc is a mount of its own: its name is its mountpoint's */
@@ -131,19 +136,24 @@ static __always_inline int file_is_preload_body(struct file *f, struct inode *in
 
 /* Global functions (common.bpf.c) over the two above, so that each is checked once per program. */
 __u32 tr_proc_mem_tgid(__u64 file, __u64 inode);
-int tr_file_is_preload(__u64 file, __u64 inode);
+/* links: also look for the inode among the preload list's (hard links), not only for its name */
+int tr_file_is_preload(__u64 file, __u64 inode, __u32 links);
 int tr_file_is_memfd(__u64 file);
 
 /*
  * TR_FC_* bits of a file. want says which of the costlier bits the caller needs (a name check,
- * a map lookup, the stdio scan); the cheap ones (open, read/write mode, type) are always set.
- * Only tr_file_class() (common.bpf.c) expands this: the verifier then checks it once per program.
+ * a map lookup, the stdio scan): its low 32 bits always, its high 32 bits only if the file is open
+ * for writing (a term that requires TR_FC_WRITE cannot hold otherwise, so a read-only open is
+ * done after its mode and type); the cheap ones (open, read/write mode, type) are always set. With
+ * fi, every bit is computed. Only tr_file_class() (common.bpf.c) expands this: the verifier then
+ * checks it once per program.
  */
-static __always_inline __u32 file_class_body(struct file *f, __u32 want, struct tr_fdinfo *fi)
+static __always_inline __u32 file_class_body(struct file *f, __u64 want64, struct tr_fdinfo *fi)
 {
         struct inode *inode;
-        __u32 c = TR_FC_OPEN, fmode;
+        __u32 c = TR_FC_OPEN, fmode, want;
         __u16 mode;
+        int is_sock = 0;
 
         if (!f)
                 return 0;
@@ -152,6 +162,9 @@ static __always_inline __u32 file_class_body(struct file *f, __u32 want, struct 
                 c |= TR_FC_READ;
         if (fmode & FMODE_WRITE)
                 c |= TR_FC_WRITE;
+        want = (__u32)want64 | ((fmode & FMODE_WRITE) ? (__u32)(want64 >> 32) : 0);
+        if (fi)
+                want = ~0u;
         inode = BPF_CORE_READ(f, f_inode);
         mode = BPF_CORE_READ(inode, i_mode);
         switch (mode & S_IFMT) {
@@ -161,7 +174,8 @@ static __always_inline __u32 file_class_body(struct file *f, __u32 want, struct 
                 __u16 family;
 
                 c |= TR_FC_SOCKET;
-                if (!(want & (TR_FC_INET | TR_FC_PEER | TR_FC_ON_STDIO)) && !fi)
+                is_sock = 1;
+                if (!(want & (TR_FC_INET | TR_FC_PEER | TR_FC_ON_STDIO)))
                         break;
                 sock = BPF_CORE_READ(f, private_data);
                 sk = BPF_CORE_READ(sock, sk);
@@ -174,38 +188,40 @@ static __always_inline __u32 file_class_body(struct file *f, __u32 want, struct 
                 break;
         }
         case S_IFREG: {
-                struct super_block *sb;
-                unsigned long magic;
-                __u32 dev;
-
                 c |= TR_FC_REGULAR;
-                if (!(want & (TR_FC_MEMFD | TR_FC_TMPFS | TR_FC_SHM | TR_FC_DELETED | TR_FC_PROC_MEM |
-                              TR_FC_PRELOAD | TR_FC_PRELOAD_NEW | TR_FC_SHARED_WMAP)) && !fi)
-                        break;
-                sb = BPF_CORE_READ(inode, i_sb);
-                magic = BPF_CORE_READ(sb, s_magic);
-                dev = BPF_CORE_READ(sb, s_dev);
-                if (magic == TMPFS_MAGIC || magic == RAMFS_MAGIC || magic == HUGETLBFS_MAGIC) {
-                        c |= TR_FC_TMPFS;
-                        if (tr_file_is_memfd((__u64)f))
-                                c |= TR_FC_MEMFD;
-                        else if (bpf_map_lookup_elem(&tr_shmdev, &dev))
-                                c |= TR_FC_SHM;
-                }
-                if (BPF_CORE_READ(inode, __i_nlink) == 0)
-                        c |= TR_FC_DELETED;
-                if (BPF_CORE_READ(inode, i_mapping, i_mmap_writable.counter) > 0)
-                        c |= TR_FC_SHARED_WMAP;
-                if (magic == PROC_SUPER_MAGIC) {
-                        __u32 tgid = tr_proc_mem_tgid((__u64)f, (__u64)inode);
+                if (want & (TR_FC_MEMFD | TR_FC_TMPFS | TR_FC_SHM | TR_FC_DELETED | TR_FC_PROC_MEM |
+                            TR_FC_SHARED_WMAP)) {
+                        struct super_block *sb = BPF_CORE_READ(inode, i_sb);
+                        unsigned long magic = BPF_CORE_READ(sb, s_magic);
 
-                        if (tgid) {
-                                c |= TR_FC_PROC_MEM;
-                                if (fi)
-                                        fi->proc_tgid = tgid;
+                        if ((want & (TR_FC_MEMFD | TR_FC_TMPFS | TR_FC_SHM)) &&
+                            (magic == TMPFS_MAGIC || magic == RAMFS_MAGIC || magic == HUGETLBFS_MAGIC)) {
+                                __u32 dev = BPF_CORE_READ(sb, s_dev);
+
+                                c |= TR_FC_TMPFS;
+                                if (tr_file_is_memfd((__u64)f))
+                                        c |= TR_FC_MEMFD;
+                                else if (bpf_map_lookup_elem(&tr_shmdev, &dev))
+                                        c |= TR_FC_SHM;
                         }
-                } else if (want & (TR_FC_PRELOAD | TR_FC_PRELOAD_NEW)) {
-                        int pl = tr_file_is_preload((__u64)f, (__u64)inode);
+                        if ((want & TR_FC_DELETED) && BPF_CORE_READ(inode, __i_nlink) == 0)
+                                c |= TR_FC_DELETED;
+                        if ((want & TR_FC_SHARED_WMAP) && BPF_CORE_READ(inode, i_mapping, i_mmap_writable.counter) > 0)
+                                c |= TR_FC_SHARED_WMAP;
+                        if ((want & TR_FC_PROC_MEM) && magic == PROC_SUPER_MAGIC) {
+                                __u32 tgid = tr_proc_mem_tgid((__u64)f, (__u64)inode);
+
+                                if (tgid) {
+                                        c |= TR_FC_PROC_MEM;
+                                        if (fi)
+                                                fi->proc_tgid = tgid;
+                                }
+                        }
+                }
+                if (want & (TR_FC_PRELOAD | TR_FC_PRELOAD_NEW)) {
+                        /* all (fi) is ~0: every bit, the hard-link lookup too */
+                        __u32 links = (fmode & FMODE_WRITE) || want == ~0u ? 1 : 0;
+                        int pl = tr_file_is_preload((__u64)f, (__u64)inode, links);
 
                         if (pl)
                                 c |= TR_FC_PRELOAD | (pl == 2 ? TR_FC_PRELOAD_NEW : 0);
@@ -216,7 +232,8 @@ static __always_inline __u32 file_class_body(struct file *f, __u32 want, struct 
                 c |= TR_FC_DIR;
                 break;
         }
-        if ((want & TR_FC_ON_STDIO) && (c & TR_FC_SOCKET)) {
+        /* (no branch on c itself: the verifier would then follow each combination of its bits) */
+        if ((want & TR_FC_ON_STDIO) && is_sock) {
                 for (int i = 0; i < 3; i++)
                         if (fd_file(i) == f) {
                                 c |= TR_FC_ON_STDIO;
@@ -229,9 +246,9 @@ static __always_inline __u32 file_class_body(struct file *f, __u32 want, struct 
 
 /* Global functions (common.bpf.c): TR_FC_* of a file (a struct file *; fi, if not NULL, also gets
  * the procfs owner and the stdio fds). */
-__u32 tr_file_class(__u64 file, __u32 want, struct tr_fdinfo *fi);
+__u32 tr_file_class(__u64 file, __u64 want, struct tr_fdinfo *fi);
 
-static __always_inline __u32 file_class(struct file *f, __u32 want, struct tr_fdinfo *fi)
+static __always_inline __u32 file_class(struct file *f, __u64 want, struct tr_fdinfo *fi)
 {
         return tr_file_class((__u64)f, want, fi);
 }
@@ -247,7 +264,7 @@ static __always_inline void fdinfo_of(struct file *f, struct tr_fdinfo *fi)
                 fi->kind = TR_FD_CLOSED;
                 return;
         }
-        fi->fclass = file_class(f, TR_FC_ON_STDIO | TR_FC_PRELOAD | TR_FC_SHM, fi);
+        fi->fclass = file_class(f, ~0ull, fi);
         inode = BPF_CORE_READ(f, f_inode);
         mode = BPF_CORE_READ(inode, i_mode);
         fi->mode = mode;
@@ -421,7 +438,7 @@ static __always_inline void put_path(void *buf, __u32 *off, __u8 idx, struct pat
 /* Global functions (common.bpf.c). Kernel pointers are passed as integers: a global function's
  * pointer arguments must point to memory of a known size, which a kernel object is not. */
 /* TR_FC_* of the current task's fd (0 if not open), computing the costlier bits in want. */
-__u32 tr_fd_class(__s64 fd, __u32 want);
+__u32 tr_fd_class(__s64 fd, __u64 want);
 /* Appends the fd info of the current task's fd as argument idx; returns the new offset. */
 int tr_put_fdinfo(struct scratch *sc, __u32 off, __u8 idx, __s64 fd);
 /* Appends the fd info of a file (a struct file *; TR_FD_CLOSED if NULL); returns the new offset. */

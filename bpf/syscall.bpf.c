@@ -53,12 +53,16 @@ static long vma_cb(struct task_struct *task, struct vm_area_struct *vma, void *d
         }
         w->flags |= vma->vm_flags;
         if (file) {
-                __u32 c = file_class(file, TR_FC_MEMFD | TR_FC_SHM | TR_FC_DELETED | TR_FC_SHARED_WMAP, NULL);
+                /* what file_class() says of these, without the rest of it (the entry program does
+                 * not need to carry it) */
+                struct inode *inode = BPF_CORE_READ(file, f_inode);
+                __u32 dev = BPF_CORE_READ(inode, i_sb, s_dev);
 
                 w->flags |= TR_VMA_FILE_BACKED;
-                if (c & TR_FC_SHARED_WMAP)
+                if (BPF_CORE_READ(inode, i_mapping, i_mmap_writable.counter) > 0)
                         w->flags |= TR_VMA_DUALMAP;
-                if (c & (TR_FC_MEMFD | TR_FC_SHM | TR_FC_DELETED))
+                if (BPF_CORE_READ(inode, __i_nlink) == 0 || bpf_map_lookup_elem(&tr_shmdev, &dev) ||
+                    tr_file_is_memfd((__u64)file))
                         w->flags |= TR_VMA_MEMFILE;
         } else
                 w->flags |= TR_VMA_ANON;
@@ -210,7 +214,7 @@ static __always_inline int sys_enter_common(__u32 nr, const __u64 *a)
         p.args[4] = a[4];
         p.args[5] = a[5];
         args_normalize(d, p.args);
-        if (!tr_terms_pass(cfg, &p, 0, 0)) {
+        if (!tr_terms_pass_args(cfg, &p)) {
                 stat_inc(TR_STAT_FILTERED);
                 return 0;
         }

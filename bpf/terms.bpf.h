@@ -47,6 +47,8 @@ static __always_inline void args_normalize(struct tr_sysdesc *d, __u64 *a)
  * the exit decides again with everything known.
  */
 int tr_terms_pass(struct tr_evcfg *cfg, struct pending *p, __s64 ret, __u32 have_ret);
+/* At entry: the terms on arguments only (tr_terms_pass() with have_ret 0, lighter to verify). */
+int tr_terms_pass_args(struct tr_evcfg *cfg, struct pending *p);
 
 /*
  * What an io_uring request's terms are judged on where a syscall's come from its fd table and its

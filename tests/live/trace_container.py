@@ -131,11 +131,35 @@ def main():
             t.settle(0.3)
         c.check("--filter host: the host marker shown", len(mine(t, host)) == 2, brief(mine(t, host)))
         c.check("--filter host: the in-cgroup marker not shown", not mine(t, shpid), brief(mine(t, shpid)))
+
+        # --- the cgroupfs driver's naming: a bare 64-hex cgroup (docker/<id>), and a 64-character
+        # name that is not hex (one 'g'): only the first is a container, as the kernel side decides
+        parent = os.path.join(root, "docker")
+        bare = os.path.join(parent, secrets.token_hex(32))
+        nothex = os.path.join(parent, secrets.token_hex(31) + "0g")
+        for d in (parent, bare, nothex):
+            if not os.path.isdir(d):
+                os.mkdir(d)
+                created.append(d)
+        t = Tracee("trace", "--events", EVENTS, "--filter", "container")
+        with t:
+            shpid, _ = run_inside(bare)
+            ngpid, _ = run_inside(nothex)
+            t.wait_for(lambda e: e["hostProcessId"] == shpid and e["eventName"] == "execve")
+            t.settle(0.5)
+        evs = mine(t, shpid)
+        c.check("--filter container: a bare 64-hex cgroup (cgroupfs driver) is a container",
+                sorted(e["eventName"] for e in evs) == ["execve", "sched_process_exec"] and
+                all(e["containerId"] == os.path.basename(bare) for e in evs), brief(evs))
+        c.check("--filter container: a 64-character cgroup name with a non-hex digit is not",
+                not mine(t, ngpid), brief(mine(t, ngpid)))
     finally:
-        # Move anything of ours still in the cgroup out, then remove only what this test created.
-        if os.path.isdir(cg):
+        # Move anything of ours still in the cgroups out, then remove only what this test created.
+        for d in [cg] + [x for x in created if x != cg]:
+            if not os.path.isdir(d):
+                continue
             try:
-                with open(os.path.join(cg, "cgroup.procs")) as f:
+                with open(os.path.join(d, "cgroup.procs")) as f:
                     left = [l.strip() for l in f if l.strip()]
                 for pid in left:
                     with open(os.path.join(root, "cgroup.procs"), "w") as f:
