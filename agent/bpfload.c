@@ -129,6 +129,27 @@ static int map_fd_checked(Bpf *b, const char *source, const char *name, size_t v
 
 static int fill_set(int fd, const void *keys, size_t keysz, unsigned n);
 
+/* The TR_FC_* bits the kernel side computes for the returned file of an event (tr_evcfg.retwant):
+ * what its TR_FIELD_RETCLASS terms look at, those of a term that needs TR_FC_WRITE in the high
+ * half (only for a file open for writing). */
+uint64_t evcfg_retwant(const struct tr_evcfg *cfg)
+{
+        uint64_t w = 0;
+
+        for (unsigned i = 0; i < cfg->nterms && i < TR_MAX_TERMS; i++) {
+                const struct tr_term *t = &cfg->terms[i];
+                uint64_t bits = (uint32_t) (t->mask | t->value);
+
+                if (t->field != TR_FIELD_RETCLASS)
+                        continue;
+                if (t->op == TR_OP_MASK_EQ && (t->value & t->mask & TR_FC_WRITE))
+                        w |= bits << 32;
+                else
+                        w |= bits;
+        }
+        return w;
+}
+
 /* The kernel's encoding of a device number (MKDEV: major << 20 | minor), which is what a
  * superblock's s_dev holds; stat() gives the userspace encoding. */
 static uint32_t kernel_dev(dev_t d)
@@ -797,7 +818,9 @@ int bpf_set_events(Bpf *b, const EventWant *wants, uint32_t *ret_unavailable, un
                 if (raw) {
                         cfg = wants[e->id].cfg;
                         cfg.flags |= TR_EVCFG_ON;
-                        if (bpf_map_update_elem(b->fd_evcfg, &k, &cfg, BPF_ANY) < 0)
+                        cfg.retwant = evcfg_retwant(&cfg);
+                        cfg.retwant = evcfg_retwant(&cfg);
+                if (bpf_map_update_elem(b->fd_evcfg, &k, &cfg, BPF_ANY) < 0)
                                 return log_error_errno(errno, "cannot update the event table: %m");
                         watched[e->id] = true;
                         continue;
@@ -816,6 +839,7 @@ int bpf_set_events(Bpf *b, const EventWant *wants, uint32_t *ret_unavailable, un
                         nun++;
                         continue;
                 }
+                cfg.retwant = evcfg_retwant(&cfg);
                 if (bpf_map_update_elem(b->fd_evcfg, &k, &cfg, BPF_ANY) < 0)
                         return log_error_errno(errno, "cannot update the event table: %m");
                 if (!catalog_is_syscall(e))

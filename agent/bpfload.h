@@ -78,6 +78,8 @@ int bpf_set_events(Bpf *b, const EventWant *wants, uint32_t *ret_unavailable, un
 bool bpf_event_available(const char *tracepoint);
 
 int bpf_set_filter(Bpf *b, const KernelFilter *f);
+/* What tr_evcfg.retwant must be for cfg's terms (the loader sets it whenever it writes one). */
+uint64_t evcfg_retwant(const struct tr_evcfg *cfg);
 /* The names TR_OP_BASENAME predicates look for (NUL-padded, n of them); replaces the previous set. */
 int bpf_set_names(Bpf *b, const char (*names)[TR_NAME_MAX], unsigned n);
 /* Whether exec events capture the environment (a rule may need it). */

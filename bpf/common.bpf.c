@@ -268,25 +268,11 @@ static __always_inline int terms_pass(struct tr_evcfg *cfg, struct pending *p, _
                                       struct term_objs *o)
 {
         __u32 n = cfg->nterms;
-        __u64 retwant = 0;
+        __u64 retwant = cfg->retwant;
         int group = 1;
 
         if (n == 0)
                 return 1;
-        for (int i = 0; i < TR_MAX_TERMS; i++) {
-                __u64 bits;
-
-                if (i >= n)
-                        break;
-                if (cfg->terms[i].field != TR_FIELD_RETCLASS)
-                        continue;
-                bits = (__u32)(cfg->terms[i].mask | cfg->terms[i].value);
-                /* a term that needs the file written: its bits only for a written one */
-                if (cfg->terms[i].op == TR_OP_MASK_EQ && (cfg->terms[i].value & cfg->terms[i].mask & TR_FC_WRITE))
-                        retwant |= bits << 32;
-                else
-                        retwant |= bits;
-        }
         if (retwant && have_ret && ret >= 0) {
                 o->retcls = tr_file_class((o->have & TR_TO_RETFILE) ? o->retfile : (__u64)fd_file(ret), retwant, NULL);
                 o->have |= TR_TO_RETCLS;
@@ -296,7 +282,12 @@ static __always_inline int terms_pass(struct tr_evcfg *cfg, struct pending *p, _
 
                 if (i >= n)
                         break;
-                if (group)
+                if (!group)
+                        ;
+                else if (t->field == TR_FIELD_RETCLASS && (o->have & TR_TO_RETCLS))
+                        /* the common case at an open's exit, without a call */
+                        group = term_holds(t, o->retcls);
+                else
                         group = tr_term_holds(t, p, ret, have_ret, o);
                 if (!(t->flags & TR_TERM_AND)) {
                         if (group)

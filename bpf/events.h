@@ -313,9 +313,12 @@ struct tr_term {
 struct tr_evcfg {
         __u32 flags;
         __u32 nterms;
+        /* the TR_FC_* bits the TR_FIELD_RETCLASS terms look at: low half for any file, high half
+         * only for one open for writing (terms that need TR_FC_WRITE); written by the agent */
+        __u64 retwant;
         struct tr_term terms[TR_MAX_TERMS];
 };
-_Static_assert(sizeof(struct tr_evcfg) == 8 + 24 * TR_MAX_TERMS, "tr_evcfg layout");
+_Static_assert(sizeof(struct tr_evcfg) == 16 + 24 * TR_MAX_TERMS, "tr_evcfg layout");
 
 /* A name for TR_OP_BASENAME (tr_names key): NUL-padded. */
 #define TR_NAME_MAX             16

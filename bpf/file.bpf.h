@@ -53,9 +53,12 @@ static __always_inline int dentry_named(struct dentry *d, __u64 lo, __u64 hi, __
         __u64 mlo = len >= 8 ? ~0ull : (1ull << (len * 8)) - 1;
         __u64 mhi = len >= 16 ? ~0ull : len <= 8 ? 0 : (1ull << ((len - 8) * 8)) - 1;
 
-        if (BPF_CORE_READ(d, d_name.len) != len)
+        struct qstr q = {};
+
+        /* the qstr whole (its length and name pointer) in one read */
+        if (bpf_core_read(&q, sizeof(q), &d->d_name) < 0 || q.len != len)
                 return 0;
-        bpf_probe_read_kernel(name, len <= 8 ? 8 : 16, BPF_CORE_READ(d, d_name.name));
+        bpf_probe_read_kernel(name, len <= 8 ? 8 : 16, q.name);
         return (name[0] & mlo) == lo && (name[1] & mhi) == hi;
 }
 
@@ -65,6 +68,7 @@ static __always_inline int dentry_named(struct dentry *d, __u64 lo, __u64 hi, __
          (__u64)(f) << 40 | (__u64)(g) << 48 | (__u64)(h) << 56)
 #define NAME_MEM        NAME8('m', 'e', 'm', 0, 0, 0, 0, 0), 0, 3
 #define NAME_ETC        NAME8('e', 't', 'c', 0, 0, 0, 0, 0), 0, 3
+#define FILE_HEAD       128     /* bytes of a struct file read at once (f_mode, f_inode are in them) */
 #define NAME_PRELOAD    NAME8('l', 'd', '.', 's', 'o', '.', 'p', 'r'), NAME8('e', 'l', 'o', 'a', 'd', 0, 0, 0), 13
 
 /*
@@ -157,7 +161,19 @@ static __always_inline __u32 file_class_body(struct file *f, __u64 want64, struc
 
         if (!f)
                 return 0;
-        fmode = BPF_CORE_READ(f, f_mode);
+        /* f_mode and f_inode in one read of the struct's head, where every kernel keeps them */
+        if (bpf_core_field_offset(struct file, f_mode) + 4 <= FILE_HEAD &&
+            bpf_core_field_offset(struct file, f_inode) + 8 <= FILE_HEAD) {
+                char head[FILE_HEAD];
+
+                if (bpf_probe_read_kernel(head, sizeof(head), f) < 0)
+                        return 0;
+                fmode = *(__u32 *)(head + (bpf_core_field_offset(struct file, f_mode) & (FILE_HEAD - 4)));
+                inode = *(struct inode **)(head + (bpf_core_field_offset(struct file, f_inode) & (FILE_HEAD - 8)));
+        } else {
+                fmode = BPF_CORE_READ(f, f_mode);
+                inode = BPF_CORE_READ(f, f_inode);
+        }
         if (fmode & FMODE_READ)
                 c |= TR_FC_READ;
         if (fmode & FMODE_WRITE)
@@ -165,7 +181,6 @@ static __always_inline __u32 file_class_body(struct file *f, __u64 want64, struc
         want = (__u32)want64 | ((fmode & FMODE_WRITE) ? (__u32)(want64 >> 32) : 0);
         if (fi)
                 want = ~0u;
-        inode = BPF_CORE_READ(f, f_inode);
         mode = BPF_CORE_READ(inode, i_mode);
         switch (mode & S_IFMT) {
         case S_IFSOCK: {

@@ -322,8 +322,9 @@ static __always_inline int sys_exit_common(__u32 ctx_nr, __s64 ret, const __u64 
                 return 0;
         if (compat && (d->flags & TR_SYS_EXEC))
                 return 0;       /* exec of any ABI is seen by sched_process_exec */
-        tl = bpf_task_storage_get(&tr_task, bpf_get_current_task_btf(), 0, 0);
+        tl = NULL;
         if ((d->flags & TR_SYS_NEEDS_ENTER) && !compat) {
+                tl = bpf_task_storage_get(&tr_task, bpf_get_current_task_btf(), 0, 0);
                 if (!tl || !tl->p.live)
                         return 0;
                 p = tl->p;
@@ -370,6 +371,9 @@ static __always_inline int sys_exit_common(__u32 ctx_nr, __s64 ret, const __u64 
         if (!sc)
                 return 0;
         h = (struct tr_event_hdr *)sc->buf;
+        /* the thread's storage, for its cgroup cache, looked up only for an event that leaves */
+        if (!tl)
+                tl = bpf_task_storage_get(&tr_task, bpf_get_current_task_btf(), 0, 0);
         event_begin(sc, nr, tl);
         if (compat)
                 h->flags |= TR_F_COMPAT;
