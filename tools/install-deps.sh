@@ -14,6 +14,8 @@ packages=(
         python3 perl tar gzip openssh-client dbus systemd mandoc openbsd-inetd
         # packages (tools/build-deb.sh, tools/build-rpm.sh) and the system test (tests/system/run.sh)
         debhelper dpkg-dev lintian rpm rpmlint debootstrap systemd-container procps util-linux
+        # the kernel matrix (tests/kernels/run.sh): qemu, qemu-img, mkfs.ext4 -d
+        qemu-system-x86 qemu-utils e2fsprogs
 )
 
 missing=()

@@ -340,26 +340,49 @@ def ld_library_path_option():
 
 
 def trc6():
+    # TRC-6 is available exactly when the kernel has tracepoints for init_module and finit_module,
+    # i.e. module support (the kernel matrix boots such kernels; the development host's has none).
+    tp = "/sys/kernel/tracing/events/syscalls/sys_enter_"
+    modules = os.path.exists(tp + "init_module") and os.path.exists(tp + "finit_module")
+    c.check("kernel: init_module/finit_module tracepoints exactly when there is module support (/proc/modules)",
+            modules == os.path.exists("/proc/modules"), f"(tracepoints {modules})")
     p = subprocess.run([TRACEE, "--list"], capture_output=True, timeout=30)
     out = p.stdout.decode(errors="replace")
     c.check("--list exits 0", p.returncode == 0, f"(exit {p.returncode}, stderr {p.stderr!r})")
     for n in range(1, 8):
         c.check(f"--list shows TRC-{n}", re.search(rf"^TRC-{n}\s", out, re.M) is not None, out)
     block = re.search(r"^TRC-6\s.*?(?=^TRC-|\Z)", out, re.M | re.S)
-    c.check("--list: TRC-6 is marked unavailable, with the reason",
-            block is not None and re.search(r"unavailable:.*(init_module|finit_module)", block.group(0)) is not None,
-            out)
+    if modules:
+        c.check("--list: TRC-6 is available (module support here)",
+                block is not None and "unavailable" not in block.group(0), out)
+    else:
+        c.check("--list: TRC-6 is marked unavailable, with the reason",
+                block is not None and re.search(r"unavailable:.*(init_module|finit_module)", block.group(0)) is not None,
+                out)
     blocks = [b for b in re.split(r"(?=^TRC-)", out, flags=re.M) if b.startswith("TRC-")]
     bad = [b for b in blocks if not b.startswith("TRC-6") and "unavailable" in b]
     c.check("--list: 7 rules, no other one unavailable", len(blocks) == 7 and not bad, str(bad))
 
     t = Tracee("--rules", "TRC-6", "--output", "json")
     t.start()
+    pid = None
+    if modules:
+        pid, _ = run("TRC-6 init_module + finit_module (no module)", "trc6_init_module")
+        if pid:
+            wait_pid(t, pid, "TRC-6", 2)
     t.settle(0.5)
     stop_and_check(t, "--rules TRC-6")
-    c.check("--rules TRC-6: stderr warns that TRC-6 is unavailable",
-            re.search(r"TRC-6.*unavailable", t.err) is not None, f"(stderr: {t.err!r})")
-    c.check("--rules TRC-6: no finding", not t.json(), str(t.lines))
+    if modules:
+        fs = of_pid(t, pid) if pid else []
+        c.check("--rules TRC-6: one finding each for init_module and finit_module",
+                sorted(f["data"].get("syscall", "") for f in fs if f["rule"]["id"] == "TRC-6") ==
+                ["finit_module", "init_module"] and len(fs) == 2, show(fs))
+        c.check("--rules TRC-6: stderr says nothing of TRC-6 being unavailable", "unavailable" not in t.err,
+                f"(stderr: {t.err!r})")
+    else:
+        c.check("--rules TRC-6: stderr warns that TRC-6 is unavailable",
+                re.search(r"TRC-6.*unavailable", t.err) is not None, f"(stderr: {t.err!r})")
+        c.check("--rules TRC-6: no finding", not t.json(), str(t.lines))
 
 
 def main():

@@ -26,11 +26,8 @@ set -uo pipefail
 
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 HERE="$SRC/tests/system"
-SUITE=bookworm
-# systemd and dbus to boot; the packages tracee depends on (dpkg -i does not fetch dependencies).
-INCLUDE=systemd,dbus,procps,libbpf1,libelf1,zlib1g,libsystemd0,libjson-c5,libcurl4,libinih1
-CACHE=${TRACEE_TEST_CACHE:-/var/cache/tracee-test}
-ROOTFS_TAR="$CACHE/rootfs-$SUITE.tar"
+# The cached Debian 12 rootfs (debootstrap), shared with the kernel matrix.
+. "$SRC/tests/lib/rootfs.sh"
 TRIGGERS=${TRIGGERS_DIR:-$SRC/build/tests}
 MSG_STARTED=c6b553b8b4774dc5ad032489c6b4b6e3     # TRACEE_MESSAGE_STARTED, agent/bus-api.h
 
@@ -119,12 +116,6 @@ stop_container() {
         rmdir /run/systemd/nspawn/propagate /run/systemd/nspawn/locks /run/systemd/nspawn 2>/dev/null
         return 0
 }
-# Removes a directory tree that might still have mounts in it (debootstrap mounts /proc).
-remove_tree() {
-        [ -d "$1" ] || return 0
-        findmnt -rn -o TARGET | grep -F "$1/" | sort -r | while read -r m; do umount -l "$m"; done
-        rm -rf --one-file-system "$1"
-}
 cleanup() {
         stop_container
         remove_tree "$ROOT"
@@ -137,33 +128,9 @@ trap 'exit 1' INT TERM
 # 1. packages and rootfs, in parallel
 
 prepare_rootfs() {
-        mkdir -p "$CACHE" || return 1
-        exec 9>"$CACHE/.lock"
-        flock 9            # one debootstrap at a time; others wait and use its result
-        if [ ! -s "$ROOTFS_TAR" ] || [ "$(cat "$ROOTFS_TAR.include" 2>/dev/null)" != "$INCLUDE" ]; then
-                local mirror tmp
-                mirror=$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/debian.sources 2>/dev/null)
-                [ -n "$mirror" ] || mirror=$(awk '/^deb / { print $2; exit }' /etc/apt/sources.list 2>/dev/null)
-                [ -n "$mirror" ] || { echo "no Debian mirror in /etc/apt/sources.list{,.d/debian.sources}"; return 1; }
-                echo "debootstrap $SUITE from $mirror (not cached yet)"
-                tmp=$(mktemp -d "$CACHE/new.XXXXXX")
-                local t=$SECONDS
-                if ! debootstrap --variant=minbase --include="$INCLUDE" "$SUITE" "$tmp/root" "$mirror"; then
-                        remove_tree "$tmp"; return 1
-                fi
-                echo "debootstrap took $((SECONDS - t)) s"
-                # Timers that would only make noise in a short-lived test container.
-                ln -sf /dev/null "$tmp/root/etc/systemd/system/apt-daily.timer"
-                ln -sf /dev/null "$tmp/root/etc/systemd/system/apt-daily-upgrade.timer"
-                rm -rf "$tmp"/root/var/cache/apt/archives/*.deb
-                tar -C "$tmp/root" --numeric-owner --xattrs -cf "$tmp/rootfs.tar" . &&
-                        mv "$tmp/rootfs.tar" "$ROOTFS_TAR" && echo "$INCLUDE" >"$ROOTFS_TAR.include"
-                local rc=$?
-                remove_tree "$tmp"
-                [ $rc = 0 ] || return 1
-        fi
-        flock -u 9
-        mkdir -p "$ROOT" && tar -C "$ROOT" --numeric-owner --xattrs -xf "$ROOTFS_TAR"
+        local tar
+        tar=$(rootfs_tarball) || return 1
+        mkdir -p "$ROOT" && tar -C "$ROOT" --numeric-owner --xattrs -xf "$tar"
 }
 
 mkdir -p "$WORK/dist"
@@ -187,7 +154,7 @@ if [ -z "$rpm" ]; then
 fi
 wait "$P_ROOTFS"; rc=$?
 cached=$(sed -n 's/^debootstrap took \(.*\)/debootstrap took \1, now cached/p' "$WORK/rootfs.log")
-report "rootfs $SUITE (${cached:-from cache}: $ROOTFS_TAR)" $rc "$(cat "$WORK/rootfs.log")" || finish
+report "rootfs $ROOTFS_SUITE (${cached:-from cache}: $ROOTFS_TAR)" $rc "$(cat "$WORK/rootfs.log")" || finish
 
 # ----------------------------------------------------------------------------------------------
 # 2. the .rpm in a scratch root (no scriptlets: this is not an rpm system)
