@@ -34,7 +34,7 @@
 typedef struct IouProbe {
         bool ok;                /* io_uring_complete and a submission tracepoint, with known arguments */
         bool overflow;          /* io_uring_cqe_overflow(ctx, user_data, res, cflags, ocqe) */
-        bool submit_sqe;        /* the submission tracepoint is io_uring_submit_sqe (before 6.0) */
+        bool submit_sqe;        /* submission is io_uring_submit_sqe(ctx, req, ...) (before 5.19): req second */
         bool complete_res;      /* io_uring_complete(ctx, req, user_data, res, ...) (before 6.3) */
         const char *submit_tp;
         char why[160];          /* why not ok */
@@ -251,15 +251,19 @@ static void iou_probe(const char *btf_file, IouProbe *ret)
                          "io_uring_complete has %d arguments here, not a known list", n);
                 goto out;
         }
+        /* io_uring_submit_req(req) (6.2+), io_uring_submit_sqe(req, force_nonblock) (5.19-6.1),
+         * io_uring_submit_sqe(ctx, req, user_data, opcode, flags, force_nonblock, sq_thread) */
         n = tp_nargs(btf, "io_uring_submit_req");
         if (n != 1) {
                 n = tp_nargs(btf, "io_uring_submit_sqe");
-                if (n < 2) {
-                        snprintf(p.why, sizeof(p.why), "this kernel has no known io_uring submission tracepoint");
+                if (n != 2 && n != 7) {
+                        snprintf(p.why, sizeof(p.why), n == -ENOENT ?
+                                 "this kernel has no known io_uring submission tracepoint" :
+                                 "io_uring_submit_sqe has %d arguments here, not a known list", n);
                         goto out;
                 }
                 p.submit_tp = "io_uring_submit_sqe";
-                p.submit_sqe = true;
+                p.submit_sqe = n == 7;
         }
         p.overflow = tp_nargs(btf, "io_uring_cqe_overflow") == 5;
         p.ok = true;

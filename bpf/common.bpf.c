@@ -114,20 +114,26 @@ __noinline __u32 tr_fd_class(__s64 fd, __u64 want)
 
 __noinline int tr_put_file_info(struct scratch *sc, __u32 off, __u8 idx, __u64 file)
 {
-        struct tr_fdinfo fi;
+        struct tr_fdinfo *fi;
 
         if (!sc)
                 return off;
-        fdinfo_of((struct file *)file, &fi);
-        put_fdinfo(sc->buf, &off, idx, &fi);
-        if (fi.fclass & TR_FC_PRELOAD_NEW) {
+        if (arg_begin(sc->buf, &off, sizeof(*fi)) < 0) {
+                ((struct tr_event_hdr *)sc->buf)->flags |= TR_F_ARGS_TRUNC;
+                return off;
+        }
+        /* built in place in the record: a call chain's 512 bytes of stack have no room for it */
+        fi = slot(sc->buf, off + sizeof(struct tr_arg));
+        fdinfo_of((struct file *)file, fi);
+        if (fi->fclass & TR_FC_PRELOAD_NEW) {
                 /* the agent is told once: from now on this inode is a preload list seen before */
-                struct watch_ino k = { .ino = fi.ino, .dev = fi.dev };
+                struct watch_ino k = { .ino = fi->ino, .dev = fi->dev };
                 __u8 one = 1;
 
                 k.gen = BPF_CORE_READ((struct file *)file, f_inode, i_generation);
                 bpf_map_update_elem(&tr_watchino, &k, &one, BPF_ANY);
         }
+        arg_end(sc->buf, &off, idx, TR_ARG_FDINFO, sizeof(*fi));
         return off;
 }
 
@@ -136,46 +142,28 @@ __noinline int tr_put_fdinfo(struct scratch *sc, __u32 off, __u8 idx, __s64 fd)
         return tr_put_file_info(sc, off, idx, (__u64)fd_file(fd));
 }
 
-__noinline int tr_put_path(struct scratch *sc, __u32 off, __u8 idx, struct path *path)
-{
-        struct path pth;
-
-        if (!sc || !path)
-                return off;
-        pth = *path;
-        put_path(sc->buf, &off, idx, &pth);
-        return off;
-}
-
-__noinline int tr_put_file_path(struct scratch *sc, __u32 off, __u8 idx, __u64 file)
-{
-        struct path fpath;
-
-        if (!sc || !file)
-                return off;
-        fpath = BPF_CORE_READ((struct file *)file, f_path);
-        return tr_put_path(sc, off, idx, &fpath);
-}
-
-__noinline int tr_put_base_dir(struct scratch *sc, __u32 off, __u8 idx, __s64 dirfd, __u32 absolute)
+__noinline int tr_put_path(struct scratch *sc, __u32 off, __u8 idx, __u32 how, __u64 arg)
 {
         struct task_struct *task = bpf_get_current_task_btf();
-        struct path dir;
+        struct file *f = (struct file *)arg;
 
         if (!sc)
                 return off;
-        if (absolute)
-                dir = BPF_CORE_READ(task, fs, root);
-        else if (dirfd == AT_FDCWD)
-                dir = BPF_CORE_READ(task, fs, pwd);
-        else {
-                struct file *f = fd_file(dirfd);
-
-                if (!f)
-                        return off;     /* no such fd: the syscall failed, nothing to resolve */
-                dir = BPF_CORE_READ(f, f_path);
+        if (how == TR_PP_ROOT) {
+                put_path(sc->buf, &off, idx, task->fs->root.mnt, task->fs->root.dentry);
+                return off;
         }
-        return tr_put_path(sc, off, idx, &dir);
+        if (how == TR_PP_DIRFD) {
+                if ((__s64)arg == AT_FDCWD) {
+                        put_path(sc->buf, &off, idx, task->fs->pwd.mnt, task->fs->pwd.dentry);
+                        return off;
+                }
+                f = fd_file((__s64)arg);
+        }
+        if (!f)
+                return off;     /* no such fd: the syscall failed, nothing to resolve */
+        put_path(sc->buf, &off, idx, BPF_CORE_READ(f, f_path.mnt), BPF_CORE_READ(f, f_path.dentry));
+        return off;
 }
 
 /* Is the last component of the string at addr (user memory, or kernel memory if kernel) a name in

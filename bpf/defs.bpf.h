@@ -54,5 +54,6 @@
 #define PATHBUF_HALF    TR_PATH_MAX
 #define PATH_DEPTH      40
 #define ENV_MAX_BYTES   8192
+#define FILE_HEAD       128     /* bytes of a struct file read at once (f_mode, f_inode are in them) */
 
 #endif

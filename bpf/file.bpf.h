@@ -68,7 +68,6 @@ static __always_inline int dentry_named(struct dentry *d, __u64 lo, __u64 hi, __
          (__u64)(f) << 40 | (__u64)(g) << 48 | (__u64)(h) << 56)
 #define NAME_MEM        NAME8('m', 'e', 'm', 0, 0, 0, 0, 0), 0, 3
 #define NAME_ETC        NAME8('e', 't', 'c', 0, 0, 0, 0, 0), 0, 3
-#define FILE_HEAD       128     /* bytes of a struct file read at once (f_mode, f_inode are in them) */
 #define NAME_PRELOAD    NAME8('l', 'd', '.', 's', 'o', '.', 'p', 'r'), NAME8('e', 'l', 'o', 'a', 'd', 0, 0, 0), 13
 
 /*
@@ -104,7 +103,7 @@ static __always_inline __u32 file_proc_mem_tgid_body(struct file *f, struct inod
  * inode seen by that name before (a hard link). Returns 2 when it is seen by name and its inode
  * was never sent to the agent as the preload list (however it got there: rename, link, io_uring, a
  * symlinked directory), 1 when it is a preload list seen before, 0 when it is not one. Looking
- * changes nothing: tr_put_fdinfo() remembers the inode once it has been sent.
+ * changes nothing: tr_put_file_info() remembers the inode once it has been sent.
  */
 static __always_inline int file_is_preload_body(struct file *f, struct inode *inode, int links)
 {
@@ -155,7 +154,8 @@ int tr_file_is_memfd(__u64 file);
 static __always_inline __u32 file_class_body(struct file *f, __u64 want64, struct tr_fdinfo *fi)
 {
         struct inode *inode;
-        __u32 c = TR_FC_OPEN, fmode, want;
+        struct filehead *fh;
+        __u32 c = TR_FC_OPEN, fmode, want, zero = 0;
         __u16 mode;
         int is_sock = 0;
 
@@ -163,13 +163,12 @@ static __always_inline __u32 file_class_body(struct file *f, __u64 want64, struc
                 return 0;
         /* f_mode and f_inode in one read of the struct's head, where every kernel keeps them */
         if (bpf_core_field_offset(struct file, f_mode) + 4 <= FILE_HEAD &&
-            bpf_core_field_offset(struct file, f_inode) + 8 <= FILE_HEAD) {
-                char head[FILE_HEAD];
-
-                if (bpf_probe_read_kernel(head, sizeof(head), f) < 0)
+            bpf_core_field_offset(struct file, f_inode) + 8 <= FILE_HEAD &&
+            (fh = bpf_map_lookup_elem(&tr_filehead, &zero))) {
+                if (bpf_probe_read_kernel(fh->b, sizeof(fh->b), f) < 0)
                         return 0;
-                fmode = *(__u32 *)(head + (bpf_core_field_offset(struct file, f_mode) & (FILE_HEAD - 4)));
-                inode = *(struct inode **)(head + (bpf_core_field_offset(struct file, f_inode) & (FILE_HEAD - 8)));
+                fmode = *(__u32 *)(fh->b + (bpf_core_field_offset(struct file, f_mode) & (FILE_HEAD - 4)));
+                inode = *(struct inode **)(fh->b + (bpf_core_field_offset(struct file, f_inode) & (FILE_HEAD - 8)));
         } else {
                 fmode = BPF_CORE_READ(f, f_mode);
                 inode = BPF_CORE_READ(f, f_inode);
@@ -324,16 +323,6 @@ static __always_inline void fdinfo_of(struct file *f, struct tr_fdinfo *fi)
         }
 }
 
-static __always_inline void put_fdinfo(void *buf, __u32 *off, __u8 idx, struct tr_fdinfo *fi)
-{
-        if (arg_begin(buf, off, sizeof(*fi)) < 0) {
-                ((struct tr_event_hdr *)buf)->flags |= TR_F_ARGS_TRUNC;
-                return;
-        }
-        __builtin_memcpy(slot(buf, *off + sizeof(struct tr_arg)), fi, sizeof(*fi));
-        arg_end(buf, off, idx, TR_ARG_FDINFO, sizeof(*fi));
-}
-
 struct path_walk {
         struct pathbuf *pb;
         struct dentry *dentry, *parent, *mnt_root;
@@ -395,7 +384,8 @@ static long path_step(__u64 i, void *data)
  * A file with no name in any mount (a memfd, an anonymous inode) gives its dentry name alone, as
  * "memfd:name". The path is appended as a TR_ARG_STR; TR_ARG_F_TRUNC if deeper than PATH_DEPTH.
  */
-static __always_inline void put_path(void *buf, __u32 *off, __u8 idx, struct path *path)
+/* The path of (mnt, dentry) as argument idx. */
+static __always_inline void put_path(void *buf, __u32 *off, __u8 idx, struct vfsmount *vm, struct dentry *dentry)
 {
         __u32 zero = 0;
         struct path_walk w = {};
@@ -412,10 +402,9 @@ static __always_inline void put_path(void *buf, __u32 *off, __u8 idx, struct pat
         }
         w.pos = PATHBUF_HALF - 1;
         {
-                struct vfsmount *vm = BPF_CORE_READ(path, mnt);
                 struct mount *m = (struct mount *)((void *)vm - bpf_core_field_offset(struct mount, mnt));
 
-                w.dentry = BPF_CORE_READ(path, dentry);
+                w.dentry = dentry;
                 w.vfsmnt = vm;
                 w.mnt = m;
                 w.mnt_parent = BPF_CORE_READ(m, mnt_parent);
@@ -458,12 +447,29 @@ __u32 tr_fd_class(__s64 fd, __u64 want);
 int tr_put_fdinfo(struct scratch *sc, __u32 off, __u8 idx, __s64 fd);
 /* Appends the fd info of a file (a struct file *; TR_FD_CLOSED if NULL); returns the new offset. */
 int tr_put_file_info(struct scratch *sc, __u32 off, __u8 idx, __u64 file);
-/* Appends the kernel path of a struct path (a copy on the caller's stack) as argument idx. */
-int tr_put_path(struct scratch *sc, __u32 off, __u8 idx, struct path *path);
-/* Appends the kernel path of a file (a struct file *) as argument idx; returns the new offset. */
-int tr_put_file_path(struct scratch *sc, __u32 off, __u8 idx, __u64 file);
+/*
+ * Appends a kernel path as argument idx; returns the new offset. Which path is how: TR_PP_FILE
+ * the file arg (a struct file *) is, TR_PP_ROOT the task's root, TR_PP_DIRFD the directory a
+ * relative name at fd arg is resolved against (the cwd for AT_FDCWD). One function for all, so
+ * that a call chain has one frame for it (512 bytes of stack in all on kernels without private
+ * BPF stacks).
+ */
+#define TR_PP_FILE      0
+#define TR_PP_ROOT      1
+#define TR_PP_DIRFD     2
+int tr_put_path(struct scratch *sc, __u32 off, __u8 idx, __u32 how, __u64 arg);
+
+/* Appends the kernel path of a file (a struct file *) as argument idx. */
+static __always_inline int tr_put_file_path(struct scratch *sc, __u32 off, __u8 idx, __u64 file)
+{
+        return tr_put_path(sc, off, idx, TR_PP_FILE, file);
+}
+
 /* Appends the directory a path argument is resolved against: the task's root if the path is
- * absolute, else the cwd (dirfd AT_FDCWD) or the dirfd's file. Returns the new offset. */
-int tr_put_base_dir(struct scratch *sc, __u32 off, __u8 idx, __s64 dirfd, __u32 absolute);
+ * absolute, else the cwd (dirfd AT_FDCWD) or the dirfd's file. */
+static __always_inline int tr_put_base_dir(struct scratch *sc, __u32 off, __u8 idx, __s64 dirfd, __u32 absolute)
+{
+        return tr_put_path(sc, off, idx, absolute ? TR_PP_ROOT : TR_PP_DIRFD, (__u64)dirfd);
+}
 
 #endif

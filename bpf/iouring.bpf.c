@@ -5,7 +5,7 @@
  * as that syscall's event with the same arguments, flagged TR_F_IOURING (opcode in argument 22), so
  * that the rules and the event's in-kernel predicates judge them as they judge the syscall.
  *
- *   io_uring_submit_req    (io_uring_submit_sqe before 6.0) fires after the request's prep: the
+ *   io_uring_submit_req    (io_uring_submit_sqe before 6.2) fires after the request's prep: the
  *                          kernel has copied its path names (struct filename). The names of a
  *                          rename, link or symlink are judged here on the event's terms and, if they
  *                          pass, kept (tr_iou_names): the request frees them when it runs, before it
@@ -50,8 +50,8 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 /*
  * Load-time facts about this kernel's tracepoints, set by the agent from the kernel's BTF:
- * iou_submit_sqe, submission is io_uring_submit_sqe(ctx, req, ...) (before 6.0), not
- * io_uring_submit_req(req); iou_complete_res, io_uring_complete(ctx, req, user_data, res, ...)
+ * iou_submit_sqe, submission is io_uring_submit_sqe(ctx, req, ...) (before 5.19), not
+ * io_uring_submit_req(req) or io_uring_submit_sqe(req, force_nonblock) (5.19-6.1); iou_complete_res, io_uring_complete(ctx, req, user_data, res, ...)
  * (before 6.3), not io_uring_complete(ctx, req, cqe).
  */
 const volatile __u32 iou_submit_sqe = 0;
@@ -344,17 +344,29 @@ static __always_inline int iou_judge(void *ctx, const __u64 *req, __u32 n, __s32
 /* ------------------------------------------------------------------------------------------------ */
 /* submission */
 
-/* io_uring_submit_req(struct io_kiocb *req); io_uring_submit_sqe(ctx, req, user_data, opcode, ...) */
+/* io_uring_submit_req(struct io_kiocb *req), io_uring_submit_sqe(req, force_nonblock) (5.19-6.1),
+ * io_uring_submit_sqe(ctx, req, user_data, opcode, ...) (before) */
 SEC("raw_tracepoint/io_uring_submit_req")
 int tr_iou_submit(struct bpf_raw_tracepoint_args *ctx)
 {
-        struct io_kiocb *req = (struct io_kiocb *)(iou_submit_sqe ? ctx->args[1] : ctx->args[0]);
+        struct io_kiocb *req;
         struct iou_req r = {};
         struct tr_evcfg *cfg;
-        __u64 key = (__u64)req, flags;
+        __u64 key, flags;
         __u32 id = 0, kind;
         __u8 op;
 
+        /* two loads at constant offsets, one of them dead once iou_submit_sqe is known: a load at a
+         * computed offset is refused by older verifiers (6.1: "dereference of modified ctx ptr"),
+         * and reading args[1] where the tracepoint has one argument fails the attach */
+        if (iou_submit_sqe) {
+                key = ctx->args[1];
+                barrier_var(key);
+        } else {
+                key = ctx->args[0];
+                barrier_var(key);
+        }
+        req = (struct io_kiocb *)key;
         if (!req)
                 return 0;
         op = BPF_CORE_READ(req, opcode);
@@ -407,21 +419,33 @@ int tr_iou_submit(struct bpf_raw_tracepoint_args *ctx)
 /* ------------------------------------------------------------------------------------------------ */
 /* completion */
 
+/* What a completion is judged on. Not on the stack: the walk of a file's path is deeper in the same
+ * call chain, and the chain has 512 bytes of stack in all on kernels without private BPF stacks
+ * (6.1). */
+struct iou_work {
+        struct pending p;
+        struct term_objs ob;
+};
+struct {
+        __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+        __uint(max_entries, 1);
+        __type(key, __u32);
+        __type(value, struct iou_work);
+} tr_iou_work SEC(".maps");
+
 static __always_inline void iou_open_done(struct tr_settings *s, struct io_kiocb *req, __s32 res, __u32 id,
-                                          __u8 op, struct tr_evcfg *cfg, struct task_struct *owner)
+                                          __u8 op, struct tr_evcfg *cfg, struct task_struct *owner, struct iou_work *w)
 {
         struct io_open *o = (struct io_open *)req;
         struct tr_event_hdr *h;
-        struct term_objs ob = {};
-        struct pending p = {};
         struct scratch *sc;
         struct file *f = NULL;
         __u32 slot = BPF_CORE_READ(o, file_slot), zero = 0, off = sizeof(struct tr_event_hdr);
         __s64 fixed = -1;
 
-        p.args[0] = (__s64)BPF_CORE_READ(o, dfd);
-        p.args[2] = BPF_CORE_READ(o, how.flags);
-        p.args[3] = BPF_CORE_READ(o, how.mode);
+        w->p.args[0] = (__s64)BPF_CORE_READ(o, dfd);
+        w->p.args[2] = BPF_CORE_READ(o, how.flags);
+        w->p.args[3] = BPF_CORE_READ(o, how.mode);
         if (res >= 0) {
                 if (slot) {
                         /* into the ring's fixed-file table: a chosen slot (file_slot - 1, res 0) or a free
@@ -431,9 +455,9 @@ static __always_inline void iou_open_done(struct tr_settings *s, struct io_kiocb
                 } else
                         f = fd_file(res);
         }
-        ob.retfile = (__u64)f;
-        ob.have = TR_TO_RETFILE;
-        if (!tr_terms_pass_objs(cfg, &p, res, 1, &ob)) {
+        w->ob.retfile = (__u64)f;
+        w->ob.have = TR_TO_RETFILE;
+        if (!tr_terms_pass_objs(cfg, &w->p, res, 1, &w->ob)) {
                 stat_inc(TR_STAT_FILTERED);
                 return;
         }
@@ -442,10 +466,10 @@ static __always_inline void iou_open_done(struct tr_settings *s, struct io_kiocb
                 return;
         h = iou_begin(sc, id, owner, res);
         /* no pathname: the request frees its copy when it runs; ret_path is the file's kernel path */
-        put_int(sc->buf, &off, 0, p.args[0]);
-        put_int(sc->buf, &off, 2, p.args[2]);
+        put_int(sc->buf, &off, 0, w->p.args[0]);
+        put_int(sc->buf, &off, 2, w->p.args[2]);
         if (op == IORING_OP_OPENAT)
-                put_int(sc->buf, &off, 3, p.args[3]);
+                put_int(sc->buf, &off, 3, w->p.args[3]);
         if (res >= 0) {
                 __u16 mode = f ? BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT : 0;
 
@@ -462,25 +486,23 @@ static __always_inline void iou_open_done(struct tr_settings *s, struct io_kiocb
 
 static __always_inline void iou_connect_done(struct tr_settings *s, struct io_kiocb *req, __s32 res, __u32 id,
                                              __u8 op, struct tr_evcfg *cfg, struct task_struct *owner,
-                                             struct iou_req *r)
+                                             struct iou_req *r, struct iou_work *w)
 {
         struct io_connect *c = (struct io_connect *)req;
         struct file *f = BPF_CORE_READ(c, file);
         const void *addr = BPF_CORE_READ(c, addr);
         __s64 alen = BPF_CORE_READ(c, addr_len);
         struct tr_event_hdr *h;
-        struct term_objs ob = {};
-        struct pending p = {};
         struct scratch *sc;
         __u32 zero = 0, off = sizeof(struct tr_event_hdr);
 
-        p.args[0] = r && !r->fixed ? r->fd : -1;
-        p.args[1] = (__u64)addr;
-        p.args[2] = alen;
+        w->p.args[0] = r && !r->fixed ? r->fd : -1;
+        w->p.args[1] = (__u64)addr;
+        w->p.args[2] = alen;
         /* the socket is the request's file, whether an fd or a fixed-file slot named it */
-        ob.argfile[0] = (__u64)f;
-        ob.have = TR_TO_ARGFILE(0);
-        if (!tr_terms_pass_objs(cfg, &p, res, 1, &ob)) {
+        w->ob.argfile[0] = (__u64)f;
+        w->ob.have = TR_TO_ARGFILE(0);
+        if (!tr_terms_pass_objs(cfg, &w->p, res, 1, &w->ob)) {
                 stat_inc(TR_STAT_FILTERED);
                 return;
         }
@@ -503,21 +525,19 @@ static __always_inline void iou_connect_done(struct tr_settings *s, struct io_ki
 
 static __always_inline void iou_names_done(struct tr_settings *s, struct io_kiocb *req, __u64 key, __s32 res,
                                            __u32 id, __u8 op, struct tr_evcfg *cfg, struct task_struct *owner,
-                                           __u32 presumed)
+                                           __u32 presumed, struct iou_work *w)
 {
         struct iou_names *nm = bpf_map_lookup_elem(&tr_iou_names, &key);
         struct tr_event_hdr *h;
-        struct term_objs ob = {};
-        struct pending p = {};
         struct scratch *sc;
         __u32 zero = 0, off = sizeof(struct tr_event_hdr);
 
         /* none: its names failed the terms at submission, or it was submitted before we watched */
         if (!nm)
                 return;
-        iou_names_args(req, op, &p, (__u64)nm->name[0], (__u64)nm->name[1]);
-        ob.have = TR_TO_KSTR;
-        if (!tr_terms_pass_objs(cfg, &p, res, 1, &ob)) {
+        iou_names_args(req, op, &w->p, (__u64)nm->name[0], (__u64)nm->name[1]);
+        w->ob.have = TR_TO_KSTR;
+        if (!tr_terms_pass_objs(cfg, &w->p, res, 1, &w->ob)) {
                 stat_inc(TR_STAT_FILTERED);
                 return;
         }
@@ -525,7 +545,7 @@ static __always_inline void iou_names_done(struct tr_settings *s, struct io_kioc
         if (!sc)
                 return;
         h = iou_begin(sc, id, owner, res);
-        off = tr_iou_put_names(sc, off, op, &p);
+        off = tr_iou_put_names(sc, off, op, &w->p);
         put_int(sc->buf, &off, 22, op);
         if (presumed)
                 put_int(sc->buf, &off, 24, 1);
@@ -541,11 +561,13 @@ __noinline int tr_iou_done(__u64 key, __s32 res, __u32 mode)
         struct tr_settings *s = settings_get();
         struct task_struct *owner;
         struct iou_req *rp, r = {};
+        struct iou_work *w;
         struct tr_evcfg *cfg;
-        __u32 id = 0, kind, have_r = 0;
+        __u32 id = 0, kind, have_r = 0, zero = 0;
         __u8 op;
 
-        if (!s || !req)
+        w = bpf_map_lookup_elem(&tr_iou_work, &zero);
+        if (!s || !req || !w)
                 return 0;
         op = BPF_CORE_READ(req, opcode);
         kind = iou_kind(op);
@@ -571,12 +593,13 @@ __noinline int tr_iou_done(__u64 key, __s32 res, __u32 mode)
         }
         if (!tr_iou_filter((__u64)owner))
                 goto out;
+        __builtin_memset(w, 0, sizeof(*w));
         if (kind == IOU_OPEN)
-                iou_open_done(s, req, res, id, op, cfg, owner);
+                iou_open_done(s, req, res, id, op, cfg, owner, w);
         else if (kind == IOU_CONNECT)
-                iou_connect_done(s, req, res, id, op, cfg, owner, have_r ? &r : NULL);
+                iou_connect_done(s, req, res, id, op, cfg, owner, have_r ? &r : NULL, w);
         else
-                iou_names_done(s, req, key, res, id, op, cfg, owner, mode == IOU_PRESUMED);
+                iou_names_done(s, req, key, res, id, op, cfg, owner, mode == IOU_PRESUMED, w);
 out:
         if (kind == IOU_NAMES && mode != IOU_KEEP)
                 bpf_map_delete_elem(&tr_iou_names, &key);

@@ -100,6 +100,28 @@ struct {
         __type(value, struct scratch);
 } tr_scratch SEC(".maps") __weak;
 
+/* The head of a struct file, read at once by the file classifier (file.bpf.h). Here and not on
+ * the stack: the classifier is deep in call chains that have 512 bytes of stack in all, on kernels
+ * without private BPF stacks (6.1). It is only used between the read and the two loads after it. */
+struct filehead {
+        char b[FILE_HEAD];
+};
+struct {
+        __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+        __uint(max_entries, 1);
+        __type(key, __u32);
+        __type(value, struct filehead);
+} tr_filehead SEC(".maps") __weak;
+
+/* A syscall's arguments at its exit, judged and captured from here (sys_exit_common). Not on the
+ * stack, for the same reason as struct filehead. */
+struct {
+        __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+        __uint(max_entries, 1);
+        __type(key, __u32);
+        __type(value, struct pending);
+} tr_exitargs SEC(".maps") __weak;
+
 /* Path assembly: components are written backwards into the first half. Also the scratch for
  * strings a predicate looks at before the record is built. */
 struct pathbuf {

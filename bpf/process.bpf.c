@@ -294,7 +294,6 @@ int tr_sched_exec(struct bpf_raw_tracepoint_args *ctx)
         struct scratch *sc;
         struct file *file;
         struct mm_struct *mm;
-        struct path fpath;
         __u32 off = sizeof(struct tr_event_hdr);
 
         sc = sched_begin(&s, TR_EV_SCHED_PROCESS_EXEC, task);
@@ -306,8 +305,7 @@ int tr_sched_exec(struct bpf_raw_tracepoint_args *ctx)
         if (tr_file_is_memfd((__u64)file))
                 h->flags |= TR_F_EXEC_MEMFD;
         /* 0 pathname: the binary actually executed, from the kernel's file */
-        fpath = BPF_CORE_READ(file, f_path);
-        off = tr_put_path(sc, off, 0, &fpath);
+        off = tr_put_file_path(sc, off, 0, (__u64)file);
         /* 1 filename as passed to exec (bprm->filename; "/dev/fd/N" for fexecve) */
         put_str(sc->buf, &off, 1, BPF_CORE_READ(bprm, filename), 0);
         /* 2 interpreter (differs from filename for scripts) */

@@ -167,7 +167,7 @@ __noinline int tr_capture_arg(struct scratch *sc, __u32 off, __u32 i_cap, struct
         if (cap == TR_CAP_FD) {
                 struct file *f = fd_file((__s64)p->args[i]);
 
-                off = tr_put_fdinfo(sc, off, 8 + i, (__s64)p->args[i]);
+                off = tr_put_file_info(sc, off, 8 + i, (__u64)f);
                 /* which file it is, for a regular one (what mmap mapped, what finit_module loads) */
                 if (f && (BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT) == S_IFREG)
                         off = tr_put_file_path(sc, off, 16 + i, (__u64)f);
@@ -289,7 +289,7 @@ static __always_inline __u32 capture_syscall(struct scratch *sc, __u32 off, stru
                 struct file *f = fd_file(ret);
                 __u16 mode = f ? BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT : 0;
 
-                off = tr_put_fdinfo(sc, off, 14, ret);
+                off = tr_put_file_info(sc, off, 14, (__u64)f);
                 if (f && mode != S_IFSOCK && mode != S_IFIFO)
                         off = tr_put_file_path(sc, off, 15, (__u64)f);
         }
@@ -311,7 +311,7 @@ static __always_inline int sys_exit_common(__u32 ctx_nr, __s64 ret, const __u64 
         struct tr_evcfg *cfg;
         struct scratch *sc;
         struct task_local *tl;
-        struct pending p;
+        struct pending *p;
         __u32 zero = 0, off, nr = ctx_nr;
 
         if (!s || nr >= TR_MAX_SYSCALL)
@@ -322,41 +322,44 @@ static __always_inline int sys_exit_common(__u32 ctx_nr, __s64 ret, const __u64 
                 return 0;
         if (compat && (d->flags & TR_SYS_EXEC))
                 return 0;       /* exec of any ABI is seen by sched_process_exec */
+        p = bpf_map_lookup_elem(&tr_exitargs, &zero);
+        if (!p)
+                return 0;
         tl = NULL;
         if ((d->flags & TR_SYS_NEEDS_ENTER) && !compat) {
                 tl = bpf_task_storage_get(&tr_task, bpf_get_current_task_btf(), 0, 0);
                 if (!tl || !tl->p.live)
                         return 0;
-                p = tl->p;
+                *p = tl->p;
                 tl->p.live = 0;
-                if (p.nr != nr)
+                if (p->nr != nr)
                         return 0;
         } else {
                 if (!filter_early(s))
                         return 0;
                 if (a) {
-                        p.args[0] = a[0];
-                        p.args[1] = a[1];
-                        p.args[2] = a[2];
-                        p.args[3] = a[3];
-                        p.args[4] = a[4];
-                        p.args[5] = a[5];
+                        p->args[0] = a[0];
+                        p->args[1] = a[1];
+                        p->args[2] = a[2];
+                        p->args[3] = a[3];
+                        p->args[4] = a[4];
+                        p->args[5] = a[5];
                 } else {
                         struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
 
-                        p.args[0] = regs->di;
-                        p.args[1] = regs->si;
-                        p.args[2] = regs->dx;
-                        p.args[3] = regs->r10;
-                        p.args[4] = regs->r8;
-                        p.args[5] = regs->r9;
+                        p->args[0] = regs->di;
+                        p->args[1] = regs->si;
+                        p->args[2] = regs->dx;
+                        p->args[3] = regs->r10;
+                        p->args[4] = regs->r8;
+                        p->args[5] = regs->r9;
                 }
-                args_normalize(d, p.args);
-                p.nr = nr;
-                p.aux = 0;
-                p.live = 0;
+                args_normalize(d, p->args);
+                p->nr = nr;
+                p->aux = 0;
+                p->live = 0;
         }
-        if (!tr_terms_pass(cfg, &p, ret, 1) || ((d->flags & TR_SYS_EXEC) && !comm_allowed(s))) {
+        if (!tr_terms_pass(cfg, p, ret, 1) || ((d->flags & TR_SYS_EXEC) && !comm_allowed(s))) {
                 if (d->flags & TR_SYS_EXEC)
                         bpf_map_delete_elem(&tr_execpath, &id);
                 stat_inc(TR_STAT_FILTERED);
@@ -364,7 +367,7 @@ static __always_inline int sys_exit_common(__u32 ctx_nr, __s64 ret, const __u64 
         }
         /* a 32-bit mprotect: the range as the call left it (executable now, private pages written) */
         if (compat && d->arg[2] == TR_CAP_PROT_PREV)
-                p.aux = range_flags(p.args[0], p.args[1], 1) | TR_VMA_PREV_UNKNOWN;
+                p->aux = range_flags(p->args[0], p->args[1], 1) | TR_VMA_PREV_UNKNOWN;
         task = (struct task_struct *)bpf_get_current_task();
 
         sc = bpf_map_lookup_elem(&tr_scratch, &zero);
@@ -387,7 +390,7 @@ static __always_inline int sys_exit_common(__u32 ctx_nr, __s64 ret, const __u64 
                 __u8 pi = d->arg[0] == TR_CAP_STR ? 0 : 1;
 
                 if (pi == 1)
-                        put_int(sc->buf, &off, 0, p.args[0]);
+                        put_int(sc->buf, &off, 0, p->args[0]);
                 put_str(sc->buf, &off, pi, saved, 0);
                 put_mm_block(sc->buf, &off, pi + 1, BPF_CORE_READ(mm, arg_start), BPF_CORE_READ(mm, arg_end),
                              TR_STRARR_MAX_BYTES);
@@ -395,9 +398,9 @@ static __always_inline int sys_exit_common(__u32 ctx_nr, __s64 ret, const __u64 
                         put_mm_block(sc->buf, &off, pi + 2, BPF_CORE_READ(mm, env_start),
                                      BPF_CORE_READ(mm, env_end), ENV_MAX_BYTES);
                 if (pi == 1)
-                        put_int(sc->buf, &off, 4, p.args[4]);
+                        put_int(sc->buf, &off, 4, p->args[4]);
         } else
-                off = capture_syscall(sc, off, d, &p, ret, s);
+                off = capture_syscall(sc, off, d, p, ret, s);
         if (d->flags & TR_SYS_EXEC)
                 bpf_map_delete_elem(&tr_execpath, &id);
         h->size = off;
