@@ -69,7 +69,8 @@ else:
     # How long the harness waits for the agent to exit after SIGINT: 20 s on the host, too short for
     # a PREEMPT_RT kernel under TCG (a minute for `tracee trace` with every event). The load step
     # holds the agent itself to systemd's default TimeoutStopSec.
-    ENV = dict(os.environ, TRACEE_BIN=TRACEE, TRIGGERS_DIR=os.path.join(PAYLOAD, "build", "tests"),
+    ENV = dict(os.environ, TRACEE_BIN=TRACEE, TRACEECTL_BIN="/usr/bin/traceectl",
+               TRIGGERS_DIR=os.path.join(PAYLOAD, "build", "tests"),
                PYTHONDONTWRITEBYTECODE="1", PYTHONUNBUFFERED="1", LANG="C.UTF-8",
                TRACEE_TEST_STOP_TIMEOUT=str(CONFIG.get("stop_timeout", 180)))
     if CONFIG.get("bpf_object"):

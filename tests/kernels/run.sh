@@ -17,7 +17,7 @@
 #      /var/cache/tracee-test/kernels) and reused until the rootfs, the package list, the kernel's
 #      line or init.sh change; --refresh rebuilds it, to pick up a newer kernel from the archive;
 #   2. a payload disk: this build's .deb (tools/build-deb.sh, once per run, unless --deb is given),
-#      the trigger programs ($BUILD_DIR/tests), tests/live, tests/kernels and config.json;
+#      the trigger programs ($BUILD_DIR/tests), tests/live, tests/kernels, units and config.json;
 #   3. boots it (tests/kernels/boot.py: KVM when it works here, else TCG; a qcow2 overlay over the
 #      cached image, no network) and the guest driver (tests/kernels/guest.py) checks that the
 #      package installs, the BPF object loads and attaches, `tracee --list` tells the truth (against
@@ -267,8 +267,10 @@ image() {
 
 payload() {
         local name=$1 dir="$WORK/payload-$1" expect
-        mkdir -p "$dir/src/tests/live" "$dir/src/tests/kernels" "$dir/src/tests/triggers" "$dir/build/tests"
+        mkdir -p "$dir/src/tests/live" "$dir/src/tests/kernels" "$dir/src/tests/triggers" "$dir/build/tests" \
+                "$dir/src/units"
         cp "$SRC"/tests/live/*.py "$dir/src/tests/live/"
+        cp "$SRC"/units/* "$dir/src/units/"     # the bus policy tests/live/privbus.py enforces
         cp "$HERE"/*.py "$dir/src/tests/kernels/"
         cp "$SRC/tests/triggers/triggers.txt" "$dir/src/tests/triggers/"
         for t in $(names "$SRC/tests/triggers/triggers.txt"); do

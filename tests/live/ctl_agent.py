@@ -14,10 +14,10 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import TRACEE, Checks, Tracee, require_root_bpf, trigger  # noqa: E402
+from harness import TRACEECTL, Checks, Tracee, require_root_bpf, trigger  # noqa: E402
 from privbus import PrivateBus, as_nobody  # noqa: E402
 
-CTL = os.path.join(os.path.dirname(os.path.dirname(TRACEE)), "ctl", "traceectl")
+CTL = TRACEECTL
 
 
 def one_line(r):

@@ -13,11 +13,10 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import SKIP, Checks, Tracee, require_root_bpf, trigger  # noqa: E402
-from privbus import SRC, PrivateBus  # noqa: E402
+from harness import TRACEECTL, Checks, Tracee, require_root_bpf, trigger  # noqa: E402
+from privbus import PrivateBus  # noqa: E402
 
-BUILD = os.path.dirname(os.environ.get("TRIGGERS_DIR", os.path.join(SRC, "build", "tests")))
-CTL = os.path.join(BUILD, "ctl", "traceectl")
+CTL = TRACEECTL
 JOURNAL_REMOTE = "/lib/systemd/systemd-journal-remote"
 DETECTION = "91deb1d1573346378d31cbd905ff1af1"
 

@@ -8,11 +8,10 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import SKIP, Checks  # noqa: E402
-from privbus import SRC, PrivateBus, as_nobody  # noqa: E402
+from harness import SKIP, TRACEECTL, Checks  # noqa: E402
+from privbus import PrivateBus, as_nobody  # noqa: E402
 
-BUILD = os.path.dirname(os.environ.get("TRIGGERS_DIR", os.path.join(SRC, "build", "tests")))
-CTL = os.path.join(BUILD, "ctl", "traceectl")
+CTL = TRACEECTL
 NOT_RUNNING = "traceectl: tracee is not running; start it with: systemctl start tracee"
 
 

@@ -17,7 +17,6 @@ so that the journal socket can be hidden):
     60 s (FAULTS_LOAD_SECONDS): the agent keeps detecting during the load and its RSS stays flat
     (RSS after 10 s vs at the end).
 """
-import json
 import os
 import random
 import re

@@ -20,6 +20,8 @@ import time
 SKIP = 77
 
 TRACEE = os.environ.get("TRACEE_BIN", os.path.join(os.path.dirname(__file__), "../../build/agent/tracee"))
+# traceectl: the build tree's, or the installed one (the kernel matrix's guest sets TRACEECTL_BIN)
+TRACEECTL = os.environ.get("TRACEECTL_BIN", os.path.join(os.path.dirname(os.path.dirname(TRACEE)), "ctl", "traceectl"))
 TRIGGERS = os.environ.get("TRIGGERS_DIR", os.path.join(os.path.dirname(__file__), "../../build/tests"))
 
 

@@ -32,7 +32,10 @@ from harness import SKIP, Checks, Tracee, require_root_bpf, trigger  # noqa: E40
 
 PRELOAD = "/etc/ld.so.preload"
 WAIT = 5.0
-IOU_TPS = {"io_uring_complete", "io_uring_cqe_overflow", "io_uring_submit_req"}
+# the submission tracepoint is io_uring_submit_sqe before 6.2
+SUBMIT_TP = "io_uring_submit_req" if os.path.exists("/sys/kernel/tracing/events/io_uring/io_uring_submit_req") or \
+    not os.path.exists("/sys/kernel/tracing/events/io_uring/io_uring_submit_sqe") else "io_uring_submit_sqe"
+IOU_TPS = {"io_uring_complete", "io_uring_cqe_overflow", SUBMIT_TP}
 
 c = Checks()
 

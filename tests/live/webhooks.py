@@ -31,12 +31,11 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import TRACEE, Checks, Tracee, require_root_bpf, trigger  # noqa: E402
-from privbus import SRC, PrivateBus  # noqa: E402
+from harness import TRACEE, TRACEECTL, Checks, Tracee, require_root_bpf, trigger  # noqa: E402
+from privbus import PrivateBus  # noqa: E402
 from webhook_listener import Listener  # noqa: E402
 
-BUILD = os.path.dirname(os.environ.get("TRIGGERS_DIR", os.path.join(SRC, "build", "tests")))
-CTL = os.path.join(BUILD, "ctl", "traceectl")
+CTL = TRACEECTL
 DOWN_SECONDS = 20
 QUEUE_SMALL = 3
 FLOOD = 150
