@@ -162,9 +162,13 @@ def run_with_caps(caps, tmp, pre_pid):
         a.stop()
 
 
-def start_pre_existing():
-    """An unprivileged shell that, on SIGUSR1, runs trc2_traceme as its child."""
-    script = f"trap '{trigger('trc2_traceme')} >/dev/null' USR1; while :; do sleep 0.1; done"
+def start_pre_existing(tmp):
+    """An unprivileged shell that, on SIGUSR1, runs trc2_traceme as its child: a copy in tmp, which
+    uid 65534 can reach wherever the build tree is (a clone in a private /root)."""
+    prog = os.path.join(tmp, "trc2_traceme")
+    if not os.path.exists(prog):
+        shutil.copy2(trigger("trc2_traceme"), prog)
+    script = f"trap '{prog} >/dev/null' USR1; while :; do sleep 0.1; done"
     return subprocess.Popen(as_nobody(["sh", "-c", script]))
 
 
@@ -184,7 +188,7 @@ def test_capabilities(tmp):
     ]
     results = {}
     for name, caps in sets:
-        pre = start_pre_existing()
+        pre = start_pre_existing(tmp)
         time.sleep(0.3)
         try:
             results[name] = run_with_caps(caps, tmp, pre.pid)
