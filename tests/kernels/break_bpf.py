@@ -7,9 +7,10 @@ verifier's log instead of passing or hanging.
     break_bpf.py IN.o OUT.o [PROGRAM]
 
 In PROGRAM (default: tr_sys_enter, else the first program in a "tracepoint" section), the
-`r0 = IMM` before the final `exit` becomes a read of 8 bytes at the frame pointer, above the stack,
-which every verifier refuses ("invalid read from stack"); when the program does not end that way,
-its final `exit` becomes `r0 = 0`, so that it runs off its end (also refused). Neither instruction
+`r0 = IMM` before its last `exit` that has one (a `return CONSTANT`, wherever the compiler put it)
+becomes a read of 8 bytes at the frame pointer, above the stack, which every verifier refuses
+("invalid read from stack"); when there is none and the program ends with `exit`, that becomes
+`r0 = 0`, so that it runs off its end (also refused). Neither instruction
 carries a relocation, so libbpf still prepares the program; the object stays a valid ELF file with
 all its maps and programs, so the agent accepts it, and only the kernel says no. Prints the
 program's name and what was changed.
@@ -72,15 +73,18 @@ def main():
         raise SystemExit(f"no such program; the object has: {', '.join(p[0] for p in progs)}")
     name, _sec, off, size = pick[0]
     last = off + size - 8
-    if size < 16 or data[last] != BPF_EXIT:
-        raise SystemExit(f"{name} does not end with exit")
-    # byte 1 of an instruction: dst register in the low nibble, src register in the high one
-    if data[last - 8] == BPF_MOV64_K and data[last - 7] & 0xf == 0:
-        data[last - 8:last] = bytes([BPF_LDX_DW, 0xa0, 0, 0, 0, 0, 0, 0])     # r0 = *(u64 *)(r10 + 0)
-        what = "r0 = *(u64 *)(r10 + 0) before the final exit"
-    else:
+    # the last `r0 = IMM; exit` anywhere in the program (the compiler may put other blocks after it)
+    ret = [i for i in range(off + 8, off + size, 8)
+           if data[i] == BPF_EXIT and data[i - 8] == BPF_MOV64_K and data[i - 7] & 0xf == 0]
+    if ret:
+        i = ret[-1] - 8
+        data[i:i + 8] = bytes([BPF_LDX_DW, 0xa0, 0, 0, 0, 0, 0, 0])            # r0 = *(u64 *)(r10 + 0)
+        what = f"r0 = *(u64 *)(r10 + 0) before the exit at instruction {(ret[-1] - off) // 8}"
+    elif size >= 16 and data[last] == BPF_EXIT:
         data[last:last + 8] = bytes([BPF_MOV64_K, 0, 0, 0, 0, 0, 0, 0])        # r0 = 0, no exit
         what = "final exit replaced by r0 = 0"
+    else:
+        raise SystemExit(f"{name} has no `r0 = IMM; exit` and does not end with exit")
     with open(sys.argv[2], "wb") as f:
         f.write(data)
     print(f"{name}: {what}")
