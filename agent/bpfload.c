@@ -150,6 +150,15 @@ uint64_t evcfg_retwant(const struct tr_evcfg *cfg)
         return w;
 }
 
+/* Writes an event's configuration into the kernel's table, with what it derives (retwant). */
+static int evcfg_put(Bpf *b, uint32_t id, struct tr_evcfg *cfg)
+{
+        cfg->retwant = evcfg_retwant(cfg);
+        if (bpf_map_update_elem(b->fd_evcfg, &id, cfg, BPF_ANY) < 0)
+                return log_error_errno(errno, "cannot update the event table: %m");
+        return 0;
+}
+
 /* The kernel's encoding of a device number (MKDEV: major << 20 | minor), which is what a
  * superblock's s_dev holds; stat() gives the userspace encoding. */
 static uint32_t kernel_dev(dev_t d)
@@ -822,10 +831,9 @@ int bpf_set_events(Bpf *b, const EventWant *wants, uint32_t *ret_unavailable, un
                 if (raw) {
                         cfg = wants[e->id].cfg;
                         cfg.flags |= TR_EVCFG_ON;
-                        cfg.retwant = evcfg_retwant(&cfg);
-                        cfg.retwant = evcfg_retwant(&cfg);
-                if (bpf_map_update_elem(b->fd_evcfg, &k, &cfg, BPF_ANY) < 0)
-                                return log_error_errno(errno, "cannot update the event table: %m");
+                        r = evcfg_put(b, k, &cfg);
+                        if (r < 0)
+                                return r;
                         watched[e->id] = true;
                         continue;
                 }
@@ -843,9 +851,9 @@ int bpf_set_events(Bpf *b, const EventWant *wants, uint32_t *ret_unavailable, un
                         nun++;
                         continue;
                 }
-                cfg.retwant = evcfg_retwant(&cfg);
-                if (bpf_map_update_elem(b->fd_evcfg, &k, &cfg, BPF_ANY) < 0)
-                        return log_error_errno(errno, "cannot update the event table: %m");
+                r = evcfg_put(b, k, &cfg);
+                if (r < 0)
+                        return r;
                 if (!catalog_is_syscall(e))
                         continue;
                 if (on) {
