@@ -43,7 +43,7 @@ typedef struct IouProbe {
 struct Bpf {
         struct bpf_object *obj;
         RingReader *rb;
-        int fd_settings, fd_evcfg, fd_sysdesc, fd_stats;
+        int fd_settings, fd_evcfg, fd_sysdesc, fd_stats, fd_shedproc, fd_shedpending;
         int fd_f_pid, fd_f_comm, fd_f_uid, fd_f_mntns, fd_f_pidns;
         int fd_shmdev, fd_watchino, fd_names;
         struct tr_settings settings;
@@ -536,6 +536,8 @@ int bpf_new(const BpfOptions *o, Bpf **ret)
             (r = map_fd_checked(b, source, "tr_evcfg", sizeof(struct tr_evcfg), &b->fd_evcfg)) < 0 ||
             (r = map_fd_checked(b, source, "tr_sysdesc", sizeof(struct tr_sysdesc), &b->fd_sysdesc)) < 0 ||
             (r = map_fd_checked(b, source, "tr_stats", sizeof(uint64_t), &b->fd_stats)) < 0 ||
+            (r = map_fd_checked(b, source, "tr_shedproc", sizeof(struct tr_shed_proc), &b->fd_shedproc)) < 0 ||
+            (r = map_fd_checked(b, source, "tr_shedpending", sizeof(int64_t), &b->fd_shedpending)) < 0 ||
             (r = map_fd_checked(b, source, "tr_f_pid", 1, &b->fd_f_pid)) < 0 ||
             (r = map_fd_checked(b, source, "tr_f_comm", 1, &b->fd_f_comm)) < 0 ||
             (r = map_fd_checked(b, source, "tr_f_uid", 1, &b->fd_f_uid)) < 0 ||
@@ -591,6 +593,10 @@ int bpf_new(const BpfOptions *o, Bpf **ret)
         b->settings.wakeup_bytes = o->wakeup_bytes ? o->wakeup_bytes : DEFAULT_WAKEUP;
         if (b->settings.wakeup_bytes > rbsize / 4)
                 b->settings.wakeup_bytes = rbsize / 4;
+        /* 1/16 of the ring for a flood before it is shed: the other 15/16 stay for everyone else */
+        b->settings.shed_bytes = o->shed ? rbsize / 16 : 0;
+        if (b->settings.shed_bytes && b->settings.shed_bytes < b->settings.wakeup_bytes)
+                b->settings.shed_bytes = b->settings.wakeup_bytes;
         b->settings.strarr_max_count = TR_STRARR_MAX_COUNT;
         b->settings.flags = o->exec_env ? TR_SET_EXEC_ENV : 0;
         if (bpf_map_update_elem(b->fd_settings, &zero, &b->settings, BPF_ANY) < 0) {
@@ -1024,5 +1030,24 @@ int bpf_get_stats(Bpf *b, BpfStats *ret)
         ret->read_err = sums[TR_STAT_READ_ERR];
         ret->iou_untracked = sums[TR_STAT_IOU_UNTRACKED];
         ret->iou_foreign = sums[TR_STAT_IOU_FOREIGN];
+        ret->shed = sums[TR_STAT_SHED];
         return 0;
+}
+
+void bpf_shed_recount(Bpf *b)
+{
+        uint32_t zero = 0, key, *prev = NULL;
+        int64_t pending = 0, n = 0;
+        struct tr_shed_proc sp;
+
+        if (!b->settings.shed_bytes || bpf_map_lookup_elem(b->fd_shedpending, &zero, &pending) < 0 || pending == 0)
+                return;
+        /* bounded by the table's 4096 entries; racing the kernel only makes the count approximate */
+        while (bpf_map_get_next_key(b->fd_shedproc, prev, &key) == 0) {
+                if (bpf_map_lookup_elem(b->fd_shedproc, &key, &sp) == 0 && sp.count)
+                        n++;
+                prev = &key;
+        }
+        if (n < pending)
+                (void) bpf_map_update_elem(b->fd_shedpending, &zero, &n, BPF_ANY);
 }

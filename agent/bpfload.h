@@ -25,6 +25,8 @@ typedef struct BpfOptions {
         bool exec_env;                  /* capture the environment on exec */
         bool raw_fallback;              /* watch syscalls without their own tracepoint through raw
                                          * sys_enter/sys_exit (costs every syscall ~40 ns) */
+        bool shed;                      /* shed the records of flooding processes when the ring is
+                                         * 1/16 full (events.h, TR_SHED_*), reported as TR_REC_SHED */
         bool compat_syscalls;           /* watch 32-bit syscalls through raw sys_exit (the same program
                                          * as the fallback's; costs every syscall, see bench/README.md) */
         int (*on_record)(void *userdata, const void *rec, size_t len);
@@ -59,6 +61,7 @@ typedef struct BpfStats {
         uint64_t read_err;
         uint64_t iou_untracked;         /* io_uring requests not remembered at submission (TR_STAT_IOU_UNTRACKED) */
         uint64_t iou_foreign;           /* io_uring completions run outside their process (TR_STAT_IOU_FOREIGN) */
+        uint64_t shed;                  /* records shed from flooding processes (TR_STAT_SHED) */
 } BpfStats;
 
 int bpf_new(const BpfOptions *o, Bpf **ret);
@@ -78,6 +81,9 @@ int bpf_set_events(Bpf *b, const EventWant *wants, uint32_t *ret_unavailable, un
 bool bpf_event_available(const char *tracepoint);
 
 int bpf_set_filter(Bpf *b, const KernelFilter *f);
+/* When the kernel side counts processes with shed records not yet reported, recounts them from its
+ * table: a process the table evicted, or whose report found no room at its exit, is not waited for. */
+void bpf_shed_recount(Bpf *b);
 /* What tr_evcfg.retwant must be for cfg's terms (the loader sets it whenever it writes one). */
 uint64_t evcfg_retwant(const struct tr_evcfg *cfg);
 /* The names TR_OP_BASENAME predicates look for (NUL-padded, n of them); replaces the previous set. */

@@ -204,6 +204,8 @@ static int property_get(sd_bus *bus, const char *path, const char *interface, co
                 return sd_bus_message_append(reply, "t", st.events);
         if (strcmp(property, "EventsLost") == 0)
                 return sd_bus_message_append(reply, "t", st.lost);
+        if (strcmp(property, "EventsShed") == 0)
+                return sd_bus_message_append(reply, "t", st.shed);
         if (strcmp(property, "Detections") == 0)
                 return sd_bus_message_append(reply, "t", c->findings);
         if (strcmp(property, "RulesEnabled") == 0)
@@ -237,6 +239,7 @@ static const sd_bus_vtable agent_vtable[] = {
         /* counters change all the time: no signal per change; read them when needed */
         SD_BUS_PROPERTY("EventsReceived", "t", property_get, 0, 0),
         SD_BUS_PROPERTY("EventsLost", "t", property_get, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        SD_BUS_PROPERTY("EventsShed", "t", property_get, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
         SD_BUS_PROPERTY("Detections", "t", property_get, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
         SD_BUS_PROPERTY("RulesEnabled", "u", property_get, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
         SD_BUS_PROPERTY("DegradedRules", "as", property_get_degraded, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),

@@ -616,6 +616,8 @@ void context_describe_json(Context *c, JsonW *w)
         jsonw_kv_uint(w, "startedAt", c->started_at_usec);
         jsonw_kv_uint(w, "eventsReceived", st.events);
         jsonw_kv_uint(w, "eventsLost", st.lost);
+        jsonw_kv_uint(w, "eventsShed", st.shed);
+        jsonw_kv_uint(w, "eventsShedReported", st.shed_reported);
         jsonw_kv_uint(w, "eventsFilteredInKernel", st.filtered);
         jsonw_kv_uint(w, "recordsMalformed", st.malformed);
         jsonw_kv_int(w, "eventsPerSecond", (int64_t) c->events_per_sec);
@@ -930,6 +932,7 @@ int detect_main(int argc, char **argv)
 
         bo.ringbuf_size = c.arg_ringbuf_size ? c.arg_ringbuf_size : c.config->ringbuf_size;
         bo.raw_fallback = c.arg_raw_fallback || c.config->raw_syscall_fallback;
+        bo.shed = true;
         /* no 32-bit syscall to watch on a kernel that refuses them: nothing to pay for */
         bo.compat_syscalls = c.compat_watch && c.ia32.abi != COMPAT_ABI_OFF;
         bo.btf_file = c.arg_btf_file ? c.arg_btf_file : (*c.config->btf_file ? c.config->btf_file : NULL);
@@ -982,14 +985,15 @@ int detect_main(int argc, char **argv)
         (void) sd_notify(0, "STOPPING=1");
         (void) pipeline_drain(c.pipeline);
         fflush(stdout);
+        pipeline_report_gaps(c.pipeline);
         {
                 PipelineStats st;
 
                 if (pipeline_get_stats(c.pipeline, &st) == 0)
-                        log_struct(st.lost ? LOG_WARNING : LOG_INFO, TRACEE_MESSAGE_STOPPED,
-                                   "stopped: %llu events, %llu detections, %llu events lost",
+                        log_struct(st.lost || st.shed ? LOG_WARNING : LOG_INFO, TRACEE_MESSAGE_STOPPED,
+                                   "stopped: %llu events, %llu detections, %llu events lost, %llu shed",
                                    (unsigned long long) st.events, (unsigned long long) c.findings,
-                                   (unsigned long long) st.lost);
+                                   (unsigned long long) st.lost, (unsigned long long) st.shed);
         }
 out:
         context_done(&c);

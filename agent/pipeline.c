@@ -144,6 +144,61 @@ static void handle_cgroup(Pipeline *p, const void *rec, size_t len)
         cgtable_set(&p->procs, c.id, id);
 }
 
+/*
+ * A TR_REC_SHED record: the kernel side shed `count` events of one process. Kept per process for
+ * the next detection-gap report (pipeline_report_gaps); the heaviest PIPELINE_SHED_SLOTS by count.
+ */
+static void handle_shed(Pipeline *p, const void *rec, size_t len)
+{
+        struct tr_event_hdr h;
+        struct tr_shed_rec s;
+        ShedSlot *slot = NULL, *least = NULL;
+        const Proc *pr;
+
+        if (len < sizeof(h) + sizeof(s))
+                return;
+        memcpy(&h, rec, sizeof(h));
+        memcpy(&s, (const uint8_t *) rec + sizeof(h), sizeof(s));
+        p->stats.shed_reported += s.count;
+        for (unsigned i = 0; i < PIPELINE_SHED_SLOTS; i++) {
+                ShedSlot *t = &p->shed[i];
+
+                if (t->count && t->pid == h.pid && t->start_time == h.start_time) {
+                        slot = t;
+                        break;
+                }
+                if (!least || t->count < least->count)
+                        least = t;
+        }
+        if (!slot) {
+                if (p->n_shed_procs < UINT32_MAX)
+                        p->n_shed_procs++;
+                if (least->count > s.count)
+                        goto out;
+                slot = least;
+                memset(slot, 0, sizeof(*slot));
+                slot->pid = h.pid;
+                slot->uid = h.uid;
+                slot->start_time = h.start_time;
+                memcpy(slot->comm, h.comm, sizeof(h.comm));
+                slot->comm[sizeof(slot->comm) - 1] = 0;
+                pr = proctable_get(&p->procs, h.pid);
+                if (pr && pr->start_time == h.start_time)
+                        snprintf(slot->exe, sizeof(slot->exe), "%s", pr->exe);
+                /* the process chose both names: no control characters into the log */
+                for (char *c = slot->comm; *c; c++)
+                        if ((unsigned char) *c < 0x20 || *c == 0x7f)
+                                *c = '?';
+                for (char *c = slot->exe; *c; c++)
+                        if ((unsigned char) *c < 0x20 || *c == 0x7f)
+                                *c = '?';
+        }
+        slot->count += s.count;
+out:
+        if (s.exited)
+                proctable_remove(&p->procs, h.pid);
+}
+
 static void enrich(Pipeline *p, Event *e)
 {
         Proc *pr;
@@ -191,6 +246,10 @@ static int on_record(void *userdata, const void *rec, size_t len)
                 memcpy(&type, rec, sizeof(type));
                 if (type == TR_REC_CGROUP) {
                         handle_cgroup(p, rec, len);
+                        return 0;
+                }
+                if (type == TR_REC_SHED) {
+                        handle_shed(p, rec, len);
                         return 0;
                 }
         }
@@ -246,22 +305,49 @@ int pipeline_get_stats(Pipeline *p, PipelineStats *ret)
                 return r;
         p->stats.lost = bs.lost;
         p->stats.filtered = bs.filtered;
+        p->stats.shed = bs.shed;
         *ret = p->stats;
         return 0;
 }
 
-static int on_stats(sd_event_source *s, uint64_t usec, void *userdata)
+void pipeline_report_gaps(Pipeline *p)
 {
-        Pipeline *p = userdata;
         PipelineStats st;
+        const ShedSlot *top = NULL;
 
-        if (pipeline_get_stats(p, &st) == 0 && st.lost > p->lost_reported) {
+        if (pipeline_get_stats(p, &st) < 0)
+                return;
+        if (st.lost > p->lost_reported) {
                 log_struct(LOG_WARNING, TRACEE_MESSAGE_EVENTS_LOST,
                            "lost %llu events in the last seconds (%llu in all): the ring buffer was full; "
                            "raise ringbuf_size or narrow the events",
                            (unsigned long long) (st.lost - p->lost_reported), (unsigned long long) st.lost);
                 p->lost_reported = st.lost;
         }
+        if (st.shed_reported == p->shed_logged)
+                return;
+        for (unsigned i = 0; i < PIPELINE_SHED_SLOTS; i++)
+                if (p->shed[i].count && (!top || p->shed[i].count > top->count))
+                        top = &p->shed[i];
+        /* the names are the flooding process's own: printed as data, never as format */
+        log_struct(LOG_WARNING, TRACEE_MESSAGE_EVENTS_LOST,
+                   "detection gap: the kernel shed %llu events of %u flooding process(es) in the last seconds "
+                   "(%llu in all); most from %s (pid %u, uid %u, %s): %llu",
+                   (unsigned long long) (st.shed_reported - p->shed_logged), p->n_shed_procs,
+                   (unsigned long long) st.shed_reported, top ? top->comm : "?", top ? top->pid : 0,
+                   top ? top->uid : 0, top && top->exe[0] ? top->exe : "executable unknown",
+                   top ? (unsigned long long) top->count : 0ULL);
+        p->shed_logged = st.shed_reported;
+        memset(p->shed, 0, sizeof(p->shed));
+        p->n_shed_procs = 0;
+}
+
+static int on_stats(sd_event_source *s, uint64_t usec, void *userdata)
+{
+        Pipeline *p = userdata;
+
+        pipeline_report_gaps(p);
+        bpf_shed_recount(p->bpf);
         p->boot_to_wall = boot_to_wall_now();
         (void) sd_event_source_set_time_relative(s, 2 * 1000000);
         return 0;

@@ -22,7 +22,19 @@ typedef struct PipelineStats {
         uint64_t malformed;             /* records the decoder refused */
         uint64_t lost;                  /* kernel-side ring-buffer failures (per-CPU counters) */
         uint64_t filtered;              /* dropped by in-kernel predicates */
+        uint64_t shed;                  /* shed by the kernel side from flooding processes (per-CPU counters) */
+        uint64_t shed_reported;         /* of those, reported per process by TR_REC_SHED records */
 } PipelineStats;
+
+/* The processes the kernel side shed events of, since the last detection-gap report. */
+#define PIPELINE_SHED_SLOTS 16
+typedef struct ShedSlot {
+        uint32_t pid, uid;
+        uint64_t start_time;
+        uint64_t count;
+        char comm[16];
+        char exe[256];
+} ShedSlot;
 
 struct Pipeline {
         sd_event *event;
@@ -37,6 +49,9 @@ struct Pipeline {
         void (*on_drained)(void *userdata);     /* after every drain: flush buffered output here */
         PipelineStats stats;
         uint64_t lost_reported;
+        uint64_t shed_logged;           /* stats.shed_reported when the last gap was logged */
+        ShedSlot shed[PIPELINE_SHED_SLOTS]; /* the heaviest since then; the rest only counted */
+        unsigned n_shed_procs;          /* distinct processes since then (saturating at the slots) */
         uint64_t tick_usec;
         /* The agent's own pid namespace, when it is not the initial one (a container): /proc then
          * numbers processes in it, not by the host pids the kernel side reports. 0 = initial. */
@@ -49,5 +64,8 @@ Pipeline *pipeline_free(Pipeline *p);
  * on_drained. */
 int pipeline_drain(Pipeline *p);
 int pipeline_get_stats(Pipeline *p, PipelineStats *ret);
+/* Logs what the kernel side lost and shed since the last report, if anything (done every 2 s and
+ * by the caller at stop). */
+void pipeline_report_gaps(Pipeline *p);
 /* Seeds the process table from /proc (done by pipeline_new). */
 int procfs_seed(ProcTable *t);

@@ -333,3 +333,133 @@ __noinline int tr_terms_pass_args(struct tr_evcfg *cfg, struct pending *p)
         }
         return 0;
 }
+
+/* ------------------------------------------------------------------------------------------------ */
+/* shedding (events.h, TR_SHED_*) */
+
+/* GCRA: admits while the next record's due time is at most a burst ahead of now. Not atomic: two
+ * CPUs racing may both admit one record, which only makes the bucket a little more generous. */
+static __always_inline int bucket_take(__u64 *due, __u64 now, __u64 per, __u64 burst)
+{
+        __u64 d = *due;
+
+        if (d < now)
+                d = now;
+        if (d - now > per * burst)
+                return 0;
+        *due = d + per;
+        return 1;
+}
+
+static __always_inline void shed_pending_add(__s64 v)
+{
+        __u32 zero = 0;
+        __s64 *n = bpf_map_lookup_elem(&tr_shedpending, &zero);
+
+        if (n)
+                __sync_fetch_and_add(n, v);
+}
+
+/* Sends what sp holds for the process of header h; keeps it for later if the ring has no room (0). */
+static __always_inline int shed_report(struct tr_event_hdr *h, struct tr_shed_proc *sp, __u32 exited, __u64 now)
+{
+        struct {
+                struct tr_event_hdr h;
+                struct tr_shed_rec s;
+        } *r;
+
+        r = bpf_ringbuf_reserve(&tr_events, sizeof(*r), 0);
+        if (!r)
+                return 0;
+        r->h = *h;
+        r->h.type = TR_REC_SHED;
+        r->h.size = sizeof(*r);
+        r->h.ts = now;
+        r->h.nargs = 0;
+        r->h.retval = 0;
+        r->s.count = sp->count;
+        r->s.since = sp->since;
+        r->s.by_uid = sp->by_uid;
+        r->s.exited = exited;
+        bpf_ringbuf_submit(r, 0);
+        sp->count = 0;
+        sp->by_uid = 0;
+        shed_pending_add(-1);
+        return 1;
+}
+
+__noinline int tr_shed_admit(struct tr_event_hdr *h, __u32 pressure)
+{
+        struct tr_shed_proc *sp, fresh = {};
+        __u64 now = bpf_ktime_get_boot_ns();
+        __u32 tgid, uid;
+        int by_uid = 0;
+
+        if (!h)
+                return 1;
+        tgid = h->pid;
+        uid = h->uid;
+        sp = bpf_map_lookup_elem(&tr_shedproc, &tgid);
+        if (sp && sp->start_time != h->start_time) {
+                /* a reused pid: the old process's count goes out as its exit */
+                if (sp->count)
+                        shed_report(h, sp, 1, now);
+                sp->start_time = h->start_time;
+                sp->due = 0;
+        }
+        if (!pressure) {
+                if (sp && sp->count)
+                        shed_report(h, sp, 0, now);
+                return 1;
+        }
+        if (!sp) {
+                fresh.start_time = h->start_time;
+                bpf_map_update_elem(&tr_shedproc, &tgid, &fresh, BPF_NOEXIST);
+                sp = bpf_map_lookup_elem(&tr_shedproc, &tgid);
+                if (!sp)
+                        return 1;
+        }
+        if (bucket_take(&sp->due, now, TR_SHED_PROC_NS, TR_SHED_PROC_BURST)) {
+                if (uid != 0) {
+                        __u64 zero = 0, *due = bpf_map_lookup_elem(&tr_sheduid, &uid);
+
+                        if (!due) {
+                                bpf_map_update_elem(&tr_sheduid, &uid, &zero, BPF_NOEXIST);
+                                due = bpf_map_lookup_elem(&tr_sheduid, &uid);
+                        }
+                        if (due && !bucket_take(due, now, TR_SHED_UID_NS, TR_SHED_UID_BURST))
+                                by_uid = 1;
+                }
+                if (!by_uid) {
+                        if (sp->count)
+                                shed_report(h, sp, 0, now);
+                        return 1;
+                }
+        }
+        if (!sp->count) {
+                sp->since = now;
+                shed_pending_add(1);
+        }
+        sp->count++;
+        sp->by_uid += by_uid;
+        return 0;
+}
+
+/* At a process's exit (its last thread's): reports what it had shed and forgets it. */
+__noinline int tr_shed_exit(void)
+{
+        __u32 tgid = bpf_get_current_pid_tgid() >> 32;
+        struct tr_shed_proc *sp = bpf_map_lookup_elem(&tr_shedproc, &tgid);
+        struct tr_event_hdr h = {};
+
+        if (!sp)
+                return 0;
+        if (sp->count) {
+                ctx_fill(&h, TR_REC_SHED, bpf_get_current_cgroup_id());
+                /* no room or not this process's: the count stays in TR_STAT_SHED only */
+                if (h.start_time != sp->start_time || !shed_report(&h, sp, 1, h.ts))
+                        shed_pending_add(-1);
+        }
+        bpf_map_delete_elem(&tr_shedproc, &tgid);
+        return 0;
+}

@@ -188,6 +188,7 @@ static __always_inline void cgroup_describe(struct tr_settings *s, struct task_s
 /* Global functions (common.bpf.c), verified once per program instead of once per call site. */
 int tr_ctx_fill(struct tr_event_hdr *h, __u32 type, __u64 cgid);
 int tr_cgroup_describe(struct scratch *sc, __u64 cgid);
+int tr_shed_exit(void);
 
 /*
  * Describes the current cgroup to the agent if it has never been, and fills the event header in

@@ -59,6 +59,9 @@
 #define TR_REC_CGROUP            1900
 /* Internal record: statistics heartbeat (unused for now, reserved). */
 #define TR_REC_RESERVED          1901
+/* Internal record: events of one process that the kernel side shed while the ring buffer was under
+ * pressure (struct tr_shed_rec after a header that describes the process). See tr_settings.shed_bytes. */
+#define TR_REC_SHED              1902
 
 /* hdr.flags */
 #define TR_F_CONTAINER          (1u << 0)   /* the task is not in the initial pid namespace */
@@ -184,6 +187,40 @@ struct tr_cgroup_rec {
         char name[128];
         char parent[128];
 };
+
+/* TR_REC_SHED payload. Sent before the process's next admitted event, or at its exit. */
+struct tr_shed_rec {
+        __u64 count;            /* events shed since `since` */
+        __u64 since;            /* boot ns of the first of them */
+        __u32 by_uid;           /* how many of them the per-uid bucket refused (the rest: the process's own) */
+        __u32 exited;           /* sent at the process's exit */
+};
+_Static_assert(sizeof(struct tr_shed_rec) == 24, "tr_shed_rec layout");
+
+/*
+ * Shedding. While the ring buffer holds more than tr_settings.shed_bytes of unread records, each
+ * process may add records at TR_SHED_PROC_RATE a second after a burst of TR_SHED_PROC_BURST, and
+ * all processes of one uid other than root at TR_SHED_UID_RATE after TR_SHED_UID_BURST; the rest is
+ * shed: counted per process, and reported to the agent as a TR_REC_SHED record. So one flooding
+ * process, or one user's many, fills at most shed_bytes of the ring and cannot take the room other
+ * processes' events need. Exit and cgroup records are never shed.
+ */
+#define TR_SHED_PROC_BURST      512
+#define TR_SHED_PROC_NS         1000000ull      /* one record a millisecond */
+#define TR_SHED_UID_BURST       2048
+#define TR_SHED_UID_NS          250000ull       /* four records a millisecond */
+
+/* tr_shedproc values, per tgid: the process's bucket as the time its next record is due (GCRA),
+ * what it shed and has not reported, and its start_time, which tells a reused pid. */
+struct tr_shed_proc {
+        __u64 due;
+        __u64 count;
+        __u64 since;
+        __u64 start_time;
+        __u32 by_uid;
+        __u32 pad;
+};
+_Static_assert(sizeof(struct tr_shed_proc) == 40, "tr_shed_proc layout");
 
 /*
  * How the BPF side captures each syscall argument (tr_sysdesc.arg[i]); the agent fills the
@@ -344,7 +381,9 @@ struct tr_settings {
         __u64 wakeup_bytes;     /* wake the consumer only when this much is pending; 0 = always */
         __u32 strarr_max_count; /* argv/envp entries, <= TR_STRARR_MAX_COUNT */
         __u32 flags;            /* TR_SET_* */
+        __u64 shed_bytes;       /* shed the records of flooding processes past this much unread; 0 = never */
 };
+_Static_assert(sizeof(struct tr_settings) == 32, "tr_settings layout");
 #define TR_SET_EXEC_ENV         (1u << 0)       /* capture the environment on exec */
 #define TR_SET_LDSCAN           (1u << 1)       /* exec: scan the whole environment for LD_PRELOAD= and LD_AUDIT=,
                                                  * and the argv of a program without an interpreter (the loader
@@ -364,6 +403,7 @@ enum {
                                  * a connect is reported without its fd number */
         TR_STAT_IOU_FOREIGN = 6, /* completions of watched io_uring requests run outside the submitting
                                  * process (the kernel's fallback worker): not judged */
+        TR_STAT_SHED = 7,       /* records shed from flooding processes (see TR_SHED_*) */
         TR_STAT_MAX = 8,
 };
 

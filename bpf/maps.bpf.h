@@ -80,6 +80,34 @@ struct {
         __type(value, struct task_local);
 } tr_task SEC(".maps") __weak;
 
+/* Shedding (events.h, TR_SHED_*): per process, its token bucket as the time its next record is due
+ * (GCRA: admitted while that is at most a burst ahead of now) and what it had shed and not yet
+ * reported. Keyed by tgid; start_time tells a reused pid. LRU: a process evicted loses its unreported
+ * count, which the per-CPU TR_STAT_SHED counter still holds. */
+struct {
+        __uint(type, BPF_MAP_TYPE_LRU_HASH);
+        __uint(max_entries, 4096);
+        __type(key, __u32);
+        __type(value, struct tr_shed_proc);
+} tr_shedproc SEC(".maps") __weak;
+
+/* Shedding: per uid other than root, the bucket of all its processes (the time its next record is due). */
+struct {
+        __uint(type, BPF_MAP_TYPE_LRU_HASH);
+        __uint(max_entries, 1024);
+        __type(key, __u32);
+        __type(value, __u64);
+} tr_sheduid SEC(".maps") __weak;
+
+/* Shedding: how many processes have shed records not yet reported; while not 0, admitted records
+ * look up their process to report its count even when the ring is no longer under pressure. */
+struct {
+        __uint(type, BPF_MAP_TYPE_ARRAY);
+        __uint(max_entries, 1);
+        __type(key, __u32);
+        __type(value, __s64);
+} tr_shedpending SEC(".maps") __weak;
+
 /* execve/execveat pathname saved at entry: on success the caller's memory is gone at exit. */
 struct {
         __uint(type, BPF_MAP_TYPE_LRU_HASH);

@@ -381,6 +381,7 @@ int tr_sched_exit(struct bpf_raw_tracepoint_args *ctx)
 
         if (BPF_CORE_READ(task, signal, live.counter) != 0)
                 return 0;
+        tr_shed_exit();
         sc = sched_begin(&s, TR_EV_SCHED_PROCESS_EXIT, task);
         if (!sc)
                 return 0;

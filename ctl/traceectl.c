@@ -430,7 +430,7 @@ static int verb_status(sd_bus *bus, char **args, unsigned n)
         sd_bus_message *reply = NULL;
         char *version = NULL, *state = NULL, **degraded = NULL;
         const char *details = NULL;
-        uint64_t v[4] = {};
+        uint64_t v[4] = {}, shed = 0;
         uint32_t rules_enabled = 0;
         int r;
 
@@ -453,6 +453,9 @@ static int verb_status(sd_bus *bus, char **args, unsigned n)
         if (sd_bus_get_property_strv(bus, TRACEE_BUS_NAME, TRACEE_BUS_PATH, TRACEE_BUS_INTERFACE, "DegradedRules",
                                      NULL, &degraded) < 0)
                 degraded = NULL;
+        if (sd_bus_get_property_trivial(bus, TRACEE_BUS_NAME, TRACEE_BUS_PATH, TRACEE_BUS_INTERFACE, "EventsShed",
+                                        NULL, 't', &shed) < 0)
+                shed = 0;
 
         if (arg_json) {
                 JsonW w = {};
@@ -467,6 +470,7 @@ static int verb_status(sd_bus *bus, char **args, unsigned n)
                 jsonw_kv_uint(&w, "startedAt", v[0]);
                 jsonw_kv_uint(&w, "eventsReceived", v[1]);
                 jsonw_kv_uint(&w, "eventsLost", v[2]);
+                jsonw_kv_uint(&w, "eventsShed", shed);
                 jsonw_kv_uint(&w, "detections", v[3]);
                 jsonw_kv_uint(&w, "rulesEnabled", rules_enabled);
                 jsonw_key(&w, "degradedRules");
@@ -488,7 +492,8 @@ static int verb_status(sd_bus *bus, char **args, unsigned n)
                 printf("tracee %s: %s\n", esc(version, e1, sizeof(e1)), esc(state, e2, sizeof(e2)));
                 printf("       Since: %s (%s ago)\n", format_time(v[0], b1, sizeof(b1)),
                        format_timespan(now > v[0] ? now - v[0] : 0, b2, sizeof(b2)));
-                printf("      Events: %" PRIu64 " received, %" PRIu64 " lost\n", v[1], v[2]);
+                printf("      Events: %" PRIu64 " received, %" PRIu64 " lost, %" PRIu64 " shed from flooding processes\n",
+                       v[1], v[2], shed);
                 printf("  Detections: %" PRIu64 "\n", v[3]);
                 printf("       Rules: %" PRIu32 " enabled\n", rules_enabled);
                 if (call(bus, "describe the agent", "Describe", &reply, NULL, NULL) >= 0 &&

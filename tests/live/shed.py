@@ -1,0 +1,123 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""One user's flood must not take the ring buffer from everyone else (issue 13, "Drowning").
+
+Two unprivileged processes (uid 65534) flood the agent with RW->RX mprotect calls (hostile_flood,
+each call a watched event; TRC-4 excepts uid 65534, so only the kernel side is tested) into a
+1 MiB ring buffer. Five times during the flood the agent stops reading (SIGSTOP: a consumer that
+falls behind, as a slow sink or a busy CPU makes it), and meanwhile root opens another process's
+/proc/PID/mem (trc3_procmem child); then the agent goes on (SIGCONT). Expected:
+
+  - every one of the five TRC-3 findings is reported;
+  - no event is lost: the kernel side sheds the flooders' events past their share (events.h,
+    TR_SHED_*) and keeps the rest of the ring for everyone else;
+  - what was shed is counted ("N shed" in the stop line), and reported as detection gaps that name
+    the flooders (uid 65534, hostile_flood), whose counts add up exactly to that number.
+
+Without shedding (today's main), the flood fills the ring within milliseconds of the stall: the
+root process's events are lost with the flooders', and its finding with them.
+"""
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Checks, Tracee, require_root_bpf, trigger  # noqa: E402
+
+FLOODERS = 2
+CALLS = int(os.environ.get("SHED_FLOOD_CALLS", "20000000"))
+ATTACKS = 5
+STALL = 0.4
+
+t = Checks()
+STOPPED = re.compile(r"stopped: (\d+) events, (\d+) detections, (\d+) events lost, (\d+) shed")
+GAP = re.compile(r"detection gap: the kernel shed (\d+) events of (\d+) flooding process\(es\) in the last "
+                 r"seconds \((\d+) in all\); most from (\S+) \(pid (\d+), uid (\d+), ([^)]*)\): (\d+)")
+
+
+def main():
+    require_root_bpf()
+    tmp = tempfile.mkdtemp(prefix="tracee-shed-")
+    try:
+        run(tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    sys.exit(t.done())
+
+
+def run(tmp):
+    # uid 65534 must reach its program wherever the build tree is (a clone in a private /root)
+    os.chmod(tmp, 0o755)
+    flood = os.path.join(tmp, "hostile_flood")
+    shutil.copy2(trigger("hostile_flood"), flood)
+    os.chmod(flood, 0o755)
+    state = os.path.join(tmp, "state")
+    os.makedirs(state)
+    conf = os.path.join(tmp, "shed.conf")
+    with open(conf, "w") as f:
+        f.write(f"[agent]\nstate_directory = {state}\n[output]\njournal = no\n"
+                "[rule TRC-4]\nexception_uid = 65534\n")
+
+    with Tracee("--config", conf, "--output", "json", "--ringbuf-size", str(1 << 20)) as a:
+        floods = [subprocess.Popen(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", flood, str(CALLS)],
+                                   stdout=subprocess.DEVNULL)
+                  for _ in range(FLOODERS)]
+        time.sleep(0.5)
+        attacks = []
+        for i in range(ATTACKS):
+            if any(p.poll() is not None for p in floods):
+                break
+            os.kill(a.proc.pid, signal.SIGSTOP)
+            try:
+                time.sleep(STALL)
+                p = subprocess.run([trigger("trc3_procmem"), "child"], capture_output=True, text=True, timeout=30)
+                if p.returncode == 0 and p.stdout.split():
+                    attacks.append(int(p.stdout.split()[0]))
+                time.sleep(STALL)
+            finally:
+                os.kill(a.proc.pid, signal.SIGCONT)
+            time.sleep(0.3)
+        still_flooding = all(p.poll() is None for p in floods)
+        for p in floods:
+            p.kill()
+            p.wait()
+        t.check(f"attack: {ATTACKS} TRC-3 triggers ran while the agent stalled under the flood",
+                len(attacks) == ATTACKS and still_flooding,
+                f"{len(attacks)} ran, flood still running at the end: {still_flooding} (raise SHED_FLOOD_CALLS)")
+
+        def found():
+            got = {o["process"]["pid"] for o in a.json() if o.get("rule", {}).get("id") == "TRC-3"}
+            return set(attacks) <= got
+
+        deadline = time.time() + 20
+        while time.time() < deadline and not found():
+            time.sleep(0.2)
+        got = {o["process"]["pid"] for o in a.json() if o.get("rule", {}).get("id") == "TRC-3"}
+        t.check("attack: every TRC-3 finding made during the flood is reported",
+                set(attacks) <= got, f"missing {sorted(set(attacks) - got)} of {attacks}")
+        rc = a.stop()
+    t.check("agent exits 0", rc == 0, a.err[-800:])
+    m = STOPPED.search(a.err)
+    t.check("stop line counts lost and shed events", m is not None, a.err[-800:])
+    if not m:
+        return
+    lost, shed = int(m.group(3)), int(m.group(4))
+    print(f"# {m.group(0)}")
+    t.check("no event lost: the flood was shed, not the ring overflowed", lost == 0, m.group(0))
+    t.check("the flood was shed", shed > 0, m.group(0))
+    gaps = GAP.findall(a.err)
+    t.check("detection gaps logged", len(gaps) > 0, a.err[-800:])
+    t.check("detection gaps name the flooders (uid 65534, hostile_flood)",
+            gaps and all(g[5] == "65534" and g[3] == "hostile_flood" and g[6].endswith("/hostile_flood")
+                         for g in gaps), str(gaps[:3]))
+    total = sum(int(g[0]) for g in gaps)
+    t.check("detection gaps add up to what was shed", total == shed and gaps and int(gaps[-1][2]) == shed,
+            f"gaps sum {total}, last 'in all' {gaps[-1][2] if gaps else None}, shed {shed}")
+
+
+if __name__ == "__main__":
+    main()
