@@ -3,9 +3,13 @@
 
 Two unprivileged processes (uid 65534) flood the agent with RW->RX mprotect calls (hostile_flood,
 each call a watched event; TRC-4 excepts uid 65534, so only the kernel side is tested) into a
-1 MiB ring buffer. Five times during the flood the agent stops reading (SIGSTOP: a consumer that
-falls behind, as a slow sink or a busy CPU makes it), and meanwhile root opens another process's
-/proc/PID/mem (trc3_procmem child); then the agent goes on (SIGCONT). Expected:
+4 MiB ring buffer. Five times during the flood the agent stops reading (SIGSTOP: a consumer that
+falls behind, as a slow sink or a busy CPU makes it) until each flooder has spent a quarter of a
+second of CPU on the flood (tens of thousands of events each: the ring filled many times over,
+however loaded the machine), then root opens another process's /proc/PID/mem (trc3_procmem
+child) and the agent goes on (SIGCONT). The flooders' share while the agent stalls, about 4 000
+records a second of about 200 bytes, fills the 4 MiB in about 5 s: the stalls are shorter.
+Expected:
 
   - every one of the five TRC-3 findings is reported;
   - no event is lost: the kernel side sheds the flooders' events past their share (events.h,
@@ -31,12 +35,21 @@ from harness import Checks, Tracee, require_root_bpf, trigger  # noqa: E402
 FLOODERS = 2
 CALLS = int(os.environ.get("SHED_FLOOD_CALLS", "20000000"))
 ATTACKS = 5
-STALL = 0.4
+FLOOD_CPU = 0.25
 
 t = Checks()
 STOPPED = re.compile(r"stopped: (\d+) events, (\d+) detections, (\d+) events lost, (\d+) shed")
 GAP = re.compile(r"detection gap: the kernel shed (\d+) events of (\d+) flooding process\(es\) in the last "
                  r"seconds \((\d+) in all\); most from (\S+) \(pid (\d+), uid (\d+), ([^)]*)\): (\d+)")
+
+
+def cpu_seconds(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return float("inf")
 
 
 def main():
@@ -62,7 +75,7 @@ def run(tmp):
         f.write(f"[agent]\nstate_directory = {state}\n[output]\njournal = no\n"
                 "[rule TRC-4]\nexception_uid = 65534\n")
 
-    with Tracee("--config", conf, "--output", "json", "--ringbuf-size", str(1 << 20)) as a:
+    with Tracee("--config", conf, "--output", "json", "--ringbuf-size", str(4 << 20)) as a:
         floods = [subprocess.Popen(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", flood, str(CALLS)],
                                    stdout=subprocess.DEVNULL)
                   for _ in range(FLOODERS)]
@@ -73,11 +86,17 @@ def run(tmp):
                 break
             os.kill(a.proc.pid, signal.SIGSTOP)
             try:
-                time.sleep(STALL)
+                # long enough for the flood to fill the ring many times over, however loaded the
+                # machine: each flooder spends FLOOD_CPU of CPU time on it (tens of thousands of
+                # events each) before the attack
+                base = [cpu_seconds(p.pid) for p in floods]
+                deadline = time.time() + 30
+                while time.time() < deadline and any(cpu_seconds(p.pid) - b < FLOOD_CPU
+                                                     for p, b in zip(floods, base)):
+                    time.sleep(0.02)
                 p = subprocess.run([trigger("trc3_procmem"), "child"], capture_output=True, text=True, timeout=30)
                 if p.returncode == 0 and p.stdout.split():
                     attacks.append(int(p.stdout.split()[0]))
-                time.sleep(STALL)
             finally:
                 os.kill(a.proc.pid, signal.SIGCONT)
             time.sleep(0.3)
