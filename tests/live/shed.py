@@ -2,13 +2,14 @@
 """One user's flood must not take the ring buffer from everyone else (issue 13, "Drowning").
 
 Two unprivileged processes (uid 65534) flood the agent with RW->RX mprotect calls (hostile_flood,
-each call a watched event; TRC-4 excepts uid 65534, so only the kernel side is tested) into a
-4 MiB ring buffer. Five times during the flood the agent stops reading (SIGSTOP: a consumer that
-falls behind, as a slow sink or a busy CPU makes it) until each flooder has spent a quarter of a
-second of CPU on the flood (tens of thousands of events each: the ring filled many times over,
-however loaded the machine), then root opens another process's /proc/PID/mem (trc3_procmem
-child) and the agent goes on (SIGCONT). The flooders' share while the agent stalls, about 4 000
-records a second of about 200 bytes, fills the 4 MiB in about 5 s: the stalls are shorter.
+each call a watched event; TRC-4 excepts uid 65534, so only the kernel side is tested) into the
+default 8 MiB ring buffer. Five times during the flood the agent stops reading (SIGSTOP: a consumer that
+falls behind, as a slow sink or a busy CPU makes it) until each flooder has made 40 000 watched
+mprotect calls (about 13 MB of records of some 160 bytes: the ring overfilled however fast or
+loaded the machine), then root opens another process's /proc/PID/mem (trc3_procmem
+child) and the agent goes on (SIGCONT). The flooders' share while the agent stalls (their user's:
+about 2 600 records, then 4 000 a second) fills 8 MiB in about 12 s: the stalls are shorter, 6 s on
+this 2-CPU machine under a load of 14, some 50 ms when it is idle.
 Expected:
 
   - every one of the five TRC-3 findings is reported;
@@ -35,7 +36,7 @@ from harness import Checks, Tracee, require_root_bpf, trigger  # noqa: E402
 FLOODERS = 2
 CALLS = int(os.environ.get("SHED_FLOOD_CALLS", "20000000"))
 ATTACKS = 5
-FLOOD_CPU = 0.25
+FLOOD_ROUNDS = 40000
 
 t = Checks()
 STOPPED = re.compile(r"stopped: (\d+) events, (\d+) detections, (\d+) events lost, (\d+) shed")
@@ -43,13 +44,9 @@ GAP = re.compile(r"detection gap: the kernel shed (\d+) events of (\d+) flooding
                  r"seconds \((\d+) in all\); most from (\S+) \(pid (\d+), uid (\d+), ([^)]*)\): (\d+)")
 
 
-def cpu_seconds(pid):
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, IndexError, ValueError):
-        return float("inf")
+def rounds(path):
+    with open(path, "rb") as f:
+        return int.from_bytes(f.read(8), sys.byteorder)
 
 
 def main():
@@ -75,10 +72,17 @@ def run(tmp):
         f.write(f"[agent]\nstate_directory = {state}\n[output]\njournal = no\n"
                 "[rule TRC-4]\nexception_uid = 65534\n")
 
-    with Tracee("--config", conf, "--output", "json", "--ringbuf-size", str(4 << 20)) as a:
-        floods = [subprocess.Popen(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", flood, str(CALLS)],
-                                   stdout=subprocess.DEVNULL)
-                  for _ in range(FLOODERS)]
+    with Tracee("--config", conf, "--output", "json") as a:
+        progress = []
+        for i in range(FLOODERS):
+            path = os.path.join(tmp, f"progress{i}")
+            with open(path, "wb") as f:
+                f.write(bytes(8))
+            os.chown(path, 65534, 65534)
+            progress.append(path)
+        floods = [subprocess.Popen(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", flood, str(CALLS),
+                                    path], stdout=subprocess.DEVNULL)
+                  for path in progress]
         time.sleep(0.5)
         attacks = []
         for i in range(ATTACKS):
@@ -86,15 +90,17 @@ def run(tmp):
                 break
             os.kill(a.proc.pid, signal.SIGSTOP)
             try:
-                # long enough for the flood to fill the ring many times over, however loaded the
-                # machine: each flooder spends FLOOD_CPU of CPU time on it (tens of thousands of
-                # events each) before the attack
-                base = [cpu_seconds(p.pid) for p in floods]
+                # long enough for the flood to fill the ring many times over, however fast the
+                # machine: each flooder does FLOOD_ROUNDS rounds (each a watched mprotect) first
+                base = [rounds(path) for path in progress]
+                t0 = time.time()
                 deadline = time.time() + 30
-                while time.time() < deadline and any(cpu_seconds(p.pid) - b < FLOOD_CPU
-                                                     for p, b in zip(floods, base)):
-                    time.sleep(0.02)
+                while time.time() < deadline and any(rounds(path) - b < FLOOD_ROUNDS
+                                                     for path, b in zip(progress, base)):
+                    time.sleep(0.01)
+                stalled = time.time()
                 p = subprocess.run([trigger("trc3_procmem"), "child"], capture_output=True, text=True, timeout=30)
+                print(f"# stall {i}: flood {stalled - t0:.2f} s, attack {time.time() - stalled:.2f} s")
                 if p.returncode == 0 and p.stdout.split():
                     attacks.append(int(p.stdout.split()[0]))
             finally:
