@@ -14,6 +14,7 @@
 #include <inttypes.h>
 #include <json-c/json.h>
 #include <limits.h>
+#include <math.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -36,6 +37,16 @@
 #define USEC_PER_SEC 1000000ULL
 #define DETECTIONS_DEFAULT 10U
 
+/* A detection entry is the agent's only if journald itself recorded that root wrote it, from the
+ * agent's unit or from the agent's executable. Fields beginning with "_" are set by journald from
+ * the sender's credentials and cgroup (a client cannot send them), so an unprivileged user's forged
+ * entry (logger --journald, sd_journal_send) carries its own _UID whatever else it claims; _COMM and
+ * SYSLOG_IDENTIFIER are chosen by the sender and prove nothing. */
+#define AGENT_UNIT "tracee.service"
+#ifndef TRACEE_AGENT_PATH
+#error "TRACEE_AGENT_PATH (the installed agent) is set by ctl/meson.build"
+#endif
+
 /* Exit statuses besides EXIT_SUCCESS and EXIT_FAILURE; documented in traceectl(8). */
 enum {
         EXIT_USAGE = 2,
@@ -54,6 +65,7 @@ static unsigned arg_lines = DETECTIONS_DEFAULT;
 static bool arg_lines_all = false;
 static const char *arg_rule = NULL;
 static const char *arg_directory = NULL;
+static char arg_agent_exe[PATH_MAX];   /* --agent-exe, resolved; empty: TRACEE_AGENT_PATH */
 
 static const char *const severity_names[] = { "info", "low", "medium", "high", "critical" };
 
@@ -113,13 +125,97 @@ static int json_emit(JsonW *w)
         return 0;
 }
 
-/* Appends text as a JSON value if it parses as JSON, otherwise as a string. */
+/*
+ * Parses text (n bytes) as exactly one JSON document: strict syntax, valid UTF-8, nothing after it.
+ * Return: the parsed value (the caller puts it), or NULL if text is anything else.
+ */
+static struct json_object *json_parse_strict(const char *text, size_t n)
+{
+        struct json_tokener *tok;
+        struct json_object *o;
+
+        /* The agent writes its documents with jsonw, never larger than JSONW_MAX. */
+        if (!text || n == 0 || n > JSONW_MAX)
+                return NULL;
+        tok = json_tokener_new_ex(JSON_TOKENER_DEFAULT_DEPTH);
+        if (!tok)
+                return NULL;
+        json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+        o = json_tokener_parse_ex(tok, text, (int) n);
+        if (o && (json_tokener_get_error(tok) != json_tokener_success || json_tokener_get_parse_end(tok) != n)) {
+                json_object_put(o);
+                o = NULL;
+        }
+        json_tokener_free(tok);
+        return o;
+}
+
+/*
+ * Writes a parsed JSON value again, member by member, with the same writer (and so the same
+ * escaping: control characters, C1 controls, invalid UTF-8) as the agent: what is printed is what
+ * was parsed, one line, each key once, never the stored text copied through. The depth is bounded
+ * by the tokener's.
+ */
+static void json_write_value(JsonW *w, struct json_object *o)
+{
+        switch (json_object_get_type(o)) {
+        case json_type_boolean:
+                jsonw_bool(w, json_object_get_boolean(o));
+                break;
+        case json_type_int:
+                if (json_object_get_int64(o) < 0)
+                        jsonw_int(w, json_object_get_int64(o));
+                else
+                        jsonw_uint(w, json_object_get_uint64(o));
+                break;
+        case json_type_double: {
+                double d = json_object_get_double(o);
+                char buf[64];
+
+                if (!isfinite(d)) {
+                        jsonw_null(w);
+                        break;
+                }
+                /* the shortest of these that reads back as the same number */
+                for (int prec = 15; prec <= 17; prec++) {
+                        snprintf(buf, sizeof(buf), "%.*g", prec, d);
+                        if (strtod(buf, NULL) == d)
+                                break;
+                }
+                jsonw_raw(w, buf, strlen(buf));
+                break;
+        }
+        case json_type_string:
+                jsonw_strn(w, json_object_get_string(o), (size_t) json_object_get_string_len(o));
+                break;
+        case json_type_array:
+                jsonw_arr_open(w);
+                for (size_t i = 0; i < json_object_array_length(o); i++)
+                        json_write_value(w, json_object_array_get_idx(o, i));
+                jsonw_arr_close(w);
+                break;
+        case json_type_object:
+                jsonw_obj_open(w);
+                json_object_object_foreach(o, key, v) {
+                        jsonw_key(w, key);
+                        json_write_value(w, v);
+                }
+                jsonw_obj_close(w);
+                break;
+        case json_type_null:
+        default:
+                jsonw_null(w);
+                break;
+        }
+}
+
+/* Appends text re-serialised if it is one JSON document, otherwise as a string. */
 static void json_embed(JsonW *w, const char *text)
 {
-        struct json_object *o = text && *text ? json_tokener_parse(text) : NULL;
+        struct json_object *o = text ? json_parse_strict(text, strlen(text)) : NULL;
 
         if (o) {
-                jsonw_raw(w, text, strlen(text));
+                json_write_value(w, o);
                 json_object_put(o);
         } else if (text && *text)
                 jsonw_str(w, text);
@@ -871,6 +967,9 @@ enum {
         F_EXE,
         F_CONTAINER,
         F_DETECTION,
+        F_TRUSTED_UID,          /* the fields journald sets itself (see AGENT_UNIT) */
+        F_TRUSTED_UNIT,
+        F_TRUSTED_EXE,
         _F_MAX,
 };
 
@@ -887,6 +986,9 @@ static const char *const field_names[_F_MAX] = {
         [F_EXE] = "TRACEE_EXE",
         [F_CONTAINER] = "TRACEE_CONTAINER_ID",
         [F_DETECTION] = "TRACEE_DETECTION",
+        [F_TRUSTED_UID] = "_UID",
+        [F_TRUSTED_UNIT] = "_SYSTEMD_UNIT",
+        [F_TRUSTED_EXE] = "_EXE",
 };
 
 typedef struct Entry {
@@ -899,6 +1001,20 @@ static void entry_clear(Entry *e)
         for (unsigned i = 0; i < _F_MAX; i++)
                 free(e->f[i]);
         *e = (Entry) {};
+}
+
+static const char *agent_exe(void)
+{
+        return arg_agent_exe[0] ? arg_agent_exe : TRACEE_AGENT_PATH;
+}
+
+/* What the journal matches already ask (journal_open), checked again on what was read. */
+static bool entry_is_agents(const Entry *e)
+{
+        const char *unit = e->f[F_TRUSTED_UNIT], *exe = e->f[F_TRUSTED_EXE];
+
+        return e->f[F_TRUSTED_UID] && strcmp(e->f[F_TRUSTED_UID], "0") == 0 &&
+               ((unit && strcmp(unit, AGENT_UNIT) == 0) || (exe && strcmp(exe, agent_exe()) == 0));
 }
 
 static int entry_read(sd_journal *j, Entry *e)
@@ -951,13 +1067,13 @@ static int entry_print(const Entry *e)
 {
         if (arg_json) {
                 JsonW w = {};
-                struct json_object *o = e->f[F_DETECTION] ? json_tokener_parse(e->f[F_DETECTION]) : NULL;
+                struct json_object *o = e->f[F_DETECTION] ? json_parse_strict(e->f[F_DETECTION],
+                                                                              strlen(e->f[F_DETECTION])) : NULL;
                 int r;
 
-                if (o) {
-                        /* The agent's finding document, as the agent wrote it. */
-                        jsonw_raw(&w, e->f[F_DETECTION], strlen(e->f[F_DETECTION]));
-                        json_object_put(o);
+                if (o && json_object_is_type(o, json_type_object)) {
+                        /* The agent's finding document, parsed and written again. */
+                        json_write_value(&w, o);
                 } else {
                         /* No (valid) finding document: the same shape, from the other fields. */
                         jsonw_obj_open(&w);
@@ -980,6 +1096,7 @@ static int entry_print(const Entry *e)
                         jsonw_obj_close(&w);
                         jsonw_obj_close(&w);
                 }
+                json_object_put(o);
                 r = json_emit(&w);
                 jsonw_done(&w);
                 return r;
@@ -992,10 +1109,57 @@ static int entry_print(const Entry *e)
         return 0;
 }
 
+/*
+ * Matches (MESSAGE_ID ∧ _UID=0 ∧ [TRACEE_RULE_ID] ∧ origin) for each origin the agent writes from:
+ * its unit, or its executable. Fields of one conjunction are ANDed; sd_journal_add_disjunction()
+ * starts the next alternative.
+ */
+static int journal_add_matches(sd_journal *j)
+{
+        char *rule = NULL, *exe = NULL;
+        const char *origins[2];
+        int r = 0;
+
+        if (arg_rule) {
+                if (asprintf(&rule, "TRACEE_RULE_ID=%s", arg_rule) < 0) {
+                        rule = NULL;
+                        r = -ENOMEM;
+                        goto finish;
+                }
+                /* Rule IDs are upper case ("trc-2" means TRC-2). */
+                for (char *p = rule + strlen("TRACEE_RULE_ID="); *p; p++)
+                        *p = (char) toupper((unsigned char) *p);
+        }
+        if (asprintf(&exe, "_EXE=%s", agent_exe()) < 0) {
+                exe = NULL;
+                r = -ENOMEM;
+                goto finish;
+        }
+        origins[0] = "_SYSTEMD_UNIT=" AGENT_UNIT;
+        origins[1] = exe;
+
+        for (unsigned i = 0; i < 2 && r >= 0; i++) {
+                if (i > 0)
+                        r = sd_journal_add_disjunction(j);
+                if (r >= 0)
+                        r = sd_journal_add_match(j, "MESSAGE_ID=" TRACEE_MESSAGE_DETECTION, 0);
+                if (r >= 0)
+                        r = sd_journal_add_match(j, "_UID=0", 0);
+                if (r >= 0 && rule)
+                        r = sd_journal_add_match(j, rule, 0);
+                if (r >= 0)
+                        r = sd_journal_add_match(j, origins[i], 0);
+        }
+
+finish:
+        free(rule);
+        free(exe);
+        return r < 0 ? r : 0;
+}
+
 static int journal_open(sd_journal **ret)
 {
         sd_journal *j = NULL;
-        char match[128];
         int r;
 
         if (arg_directory)
@@ -1007,21 +1171,7 @@ static int journal_open(sd_journal **ret)
         /* Finding documents can be larger than the default 64 KiB threshold. */
         (void) sd_journal_set_data_threshold(j, 0);
 
-        snprintf(match, sizeof(match), "MESSAGE_ID=%s", TRACEE_MESSAGE_DETECTION);
-        r = sd_journal_add_match(j, match, 0);
-        if (r >= 0 && arg_rule) {
-                char *m;
-
-                if (asprintf(&m, "TRACEE_RULE_ID=%s", arg_rule) < 0)
-                        r = -ENOMEM;
-                else {
-                        /* Rule IDs are upper case ("trc-2" means TRC-2). */
-                        for (char *p = m + strlen("TRACEE_RULE_ID="); *p; p++)
-                                *p = (char) toupper((unsigned char) *p);
-                        r = sd_journal_add_match(j, m, 0);
-                        free(m);
-                }
-        }
+        r = journal_add_matches(j);
         if (r < 0) {
                 sd_journal_close(j);
                 return log_error_errno(r, "cannot add a journal match: %m");
@@ -1049,7 +1199,7 @@ static int detections_forward(sd_journal *j)
                 r = entry_read(j, &e);
                 if (r < 0)
                         return log_error_errno(r, "cannot read a journal entry: %m");
-                if (e.realtime >= arg_since)
+                if (e.realtime >= arg_since && entry_is_agents(&e))
                         r = entry_print(&e);
                 entry_clear(&e);
                 if (r < 0)
@@ -1091,6 +1241,10 @@ static int detections_tail(sd_journal *j)
                 if (arg_since_set && entries[n].realtime < arg_since) {
                         entry_clear(&entries[n]);
                         break;
+                }
+                if (!entry_is_agents(&entries[n])) {
+                        entry_clear(&entries[n]);
+                        continue;
                 }
                 n++;
         }
@@ -1317,6 +1471,8 @@ static void help(void)
                "      --rule ID           detections: only those of this rule\n"
                "  -f, --follow            detections: print new detections as they happen (Ctrl-C stops)\n"
                "  -D, --directory DIR     detections: read the journal files in DIR\n"
+               "      --agent-exe PATH    detections: the agent runs from PATH, not " TRACEE_AGENT_PATH "\n"
+               "                          (only root's entries from it or from " AGENT_UNIT " are shown)\n"
                "  -h, --help              this help\n"
                "      --version           print the version\n"
                "\n"
@@ -1338,6 +1494,7 @@ static int parse_argv(int argc, char *argv[])
                 ARG_NO_PAGER,
                 ARG_RULE,
                 ARG_VERSION,
+                ARG_AGENT_EXE,
         };
         static const struct option options[] = {
                 { "json",      no_argument,       NULL, ARG_JSON     },
@@ -1349,6 +1506,7 @@ static int parse_argv(int argc, char *argv[])
                 { "directory", required_argument, NULL, 'D'          },
                 { "help",      no_argument,       NULL, 'h'          },
                 { "version",   no_argument,       NULL, ARG_VERSION  },
+                { "agent-exe", required_argument, NULL, ARG_AGENT_EXE },
                 {}
         };
         int c, r;
@@ -1402,6 +1560,21 @@ static int parse_argv(int argc, char *argv[])
                 case 'D':
                         arg_directory = optarg;
                         break;
+                case ARG_AGENT_EXE: {
+                        char buf[PATH_MAX];
+
+                        /* journald records the resolved path (/proc/PID/exe); resolve ours likewise
+                         * where it exists here (it need not, for the files of another machine). */
+                        if (optarg[0] != '/')
+                                return log_error_errno(EINVAL, "--agent-exe needs an absolute path, not '%s'",
+                                                       esc(optarg, buf, sizeof(buf)));
+                        if (strlen(optarg) >= sizeof(arg_agent_exe))
+                                return log_error_errno(EINVAL, "--agent-exe: the path is longer than %zu bytes",
+                                                       sizeof(arg_agent_exe) - 1);
+                        if (!realpath(optarg, arg_agent_exe))
+                                strcpy(arg_agent_exe, optarg);
+                        break;
+                }
                 case '?':
                         if (optopt)
                                 return log_error_errno(EINVAL, "unknown option '-%c' (see traceectl --help)", optopt);
@@ -1499,12 +1672,13 @@ int main(int argc, char *argv[])
                                   verb->max_args == 1 ? "exactly one" : "at least one");
                 return EXIT_USAGE;
         }
-        if (verb->run != verb_detections && (arg_since_set || arg_lines_set || arg_rule || arg_follow || arg_directory)) {
-                log_error("--since, --lines, --rule, --follow and --directory only apply to 'detections'");
+        if (verb->run != verb_detections && (arg_since_set || arg_lines_set || arg_rule || arg_follow || arg_directory ||
+                                             arg_agent_exe[0])) {
+                log_error("--since, --lines, --rule, --follow, --directory and --agent-exe only apply to 'detections'");
                 return EXIT_USAGE;
         }
-        if (arg_follow && (arg_since_set || arg_lines_set || arg_directory)) {
-                log_error("--follow cannot be combined with --since, --lines or --directory");
+        if (arg_follow && (arg_since_set || arg_lines_set || arg_directory || arg_agent_exe[0])) {
+                log_error("--follow cannot be combined with --since, --lines, --directory or --agent-exe");
                 return EXIT_USAGE;
         }
 

@@ -12,6 +12,7 @@ packages=(
         libbpf-dev libelf-dev zlib1g-dev libsystemd-dev libjson-c-dev libcurl4-openssl-dev libinih-dev
         # tests: live harness, benign workload, D-Bus and journal tests, man-page lint
         python3 perl tar gzip openssh-client dbus systemd mandoc openbsd-inetd
+        systemd-journal-remote  # journal files with chosen trusted fields (tests/live/ctl_detections.py)
         # packages (tools/build-deb.sh, tools/build-rpm.sh) and the system test (tests/system/run.sh)
         debhelper dpkg-dev lintian rpm rpmlint debootstrap systemd-container procps util-linux
         # the kernel matrix (tests/kernels/run.sh): qemu, qemu-img, mkfs.ext4 -d
