@@ -1565,14 +1565,16 @@ static int parse_argv(int argc, char *argv[])
 
                         /* journald records the resolved path (/proc/PID/exe); resolve ours likewise
                          * where it exists here (it need not, for the files of another machine). */
-                        if (optarg[0] != '/')
-                                return log_error_errno(EINVAL, "--agent-exe needs an absolute path, not '%s'",
-                                                       esc(optarg, buf, sizeof(buf)));
                         if (strlen(optarg) >= sizeof(arg_agent_exe))
                                 return log_error_errno(EINVAL, "--agent-exe: the path is longer than %zu bytes",
                                                        sizeof(arg_agent_exe) - 1);
-                        if (!realpath(optarg, arg_agent_exe))
+                        if (realpath(optarg, buf))
+                                strcpy(arg_agent_exe, buf);
+                        else if (optarg[0] == '/')
                                 strcpy(arg_agent_exe, optarg);
+                        else
+                                return log_error_errno(EINVAL, "--agent-exe: no file '%s' here (give the "
+                                                       "absolute path of another machine's agent)", esc(optarg, buf, sizeof(buf)));
                         break;
                 }
                 case '?':
