@@ -30,6 +30,7 @@ HERE="$SRC/tests/system"
 . "$SRC/tests/lib/rootfs.sh"
 TRIGGERS=${TRIGGERS_DIR:-$SRC/build/tests}
 MSG_STARTED=c6b553b8b4774dc5ad032489c6b4b6e3     # TRACEE_MESSAGE_STARTED, agent/bus-api.h
+MSG_DETECTION=91deb1d1573346378d31cbd905ff1af1   # TRACEE_MESSAGE_DETECTION, agent/bus-api.h
 
 deb= rpm=
 while [ $# -gt 0 ]; do
@@ -324,6 +325,28 @@ if bad:
 sys.exit(1 if bad else 0)
 PY
 report "the entry has the TRACEE_* fields" $? "$OUT"
+
+# A detection forged by nobody, claiming the fields journald sets itself (which it drops): the
+# agent's entry from tracee.service is listed, the forged one is not.
+FORGED="MESSAGE=systest forged detection
+MESSAGE_ID=$MSG_DETECTION
+TRACEE_RULE_ID=TRC-2
+TRACEE_SEVERITY=critical
+TRACEE_COMM=systest-trc2
+_UID=0
+_SYSTEMD_UNIT=tracee.service
+_EXE=/usr/sbin/tracee"
+check "nobody writes a forged TRC-2 detection (logger --journald)" \
+        IN runuser -u nobody -- sh -c 'printf "%s\n" "$1" | logger --journald' sh "$FORGED"
+forged_logged() { IN journalctl --no-pager -o cat "MESSAGE_ID=$MSG_DETECTION" | grep -q 'systest forged'; }
+poll 10 forged_logged
+report "the forged entry is in the journal" $? "$(IN journalctl --no-pager -o verbose -n 3 2>&1)"
+OUT=$(IN traceectl detections --rule TRC-2 -n all 2>&1)
+printf "%s\n" "$OUT" | grep -q systest-trc2 && ! printf "%s\n" "$OUT" | grep -q 'systest forged'
+report "traceectl detections: the agent's TRC-2 detection, not the forged one" $? "$OUT"
+OUT=$(IN journalctl --no-pager -o cat _UID=0 _SYSTEMD_UNIT=tracee.service TRACEE_RULE_ID=TRC-2 2>&1)
+printf "%s\n" "$OUT" | grep -q systest-trc2 && ! printf "%s\n" "$OUT" | grep -q 'systest forged'
+report "journalctl _UID=0 _SYSTEMD_UNIT=tracee.service TRACEE_RULE_ID=TRC-2: the same" $? "$OUT"
 
 check "traceectl rule disable TRC-2 (root)" IN traceectl rule disable TRC-2
 check "TRC-2 is disabled in the list" test "$(rule_state TRC-2)" = disabled
