@@ -209,8 +209,9 @@ def forge(how, exe):
         r = subprocess.run(as_nobody(["logger", "--journald"]), input="\n".join(fields) + "\n",
                            capture_output=True, text=True)
     else:
-        r = subprocess.run(as_nobody([sys.executable, "-c", SD_JOURNAL_SEND] + fields), capture_output=True,
-                           text=True)
+        # the system's python: uid 65534 may not reach this one (a pyenv under a private /root)
+        python = shutil.which("python3", path="/usr/bin:/bin") or sys.executable
+        r = subprocess.run(as_nobody([python, "-c", SD_JOURNAL_SEND] + fields), capture_output=True, text=True)
     return msg, r
 
 
@@ -228,53 +229,63 @@ def check_forgery(t, work):
     with open(conf, "w") as f:
         f.write(f"[agent]\nstate_directory = {work}/fstate\n[output]\njournal = yes\n")
     forged = []
+    start = time.time()
     with PrivateBus() as bus:
         with Tracee("--config", conf, "--output", "none", env={"DBUS_SYSTEM_BUS_ADDRESS": bus.address}) as agent:
             for how in ("logger", "sd_journal_send"):
                 msg, r = forge(how, exe)
                 t.check(f"uid 65534 wrote a forged detection with {how}", r.returncode == 0, r.stderr)
                 forged.append(msg)
-            subprocess.run([trigger("trc2_traceme")], capture_output=True)
+            p = subprocess.run([trigger("trc2_traceme")], capture_output=True, text=True)
+            pid = p.stdout.split()[0] if p.stdout.split() else "?"
             deadline = time.time() + 10
-            while time.time() < deadline and not journal_entries("MESSAGE_ID=" + DETECTION, "_EXE=" + exe):
+            while time.time() < deadline and not journal_entries("MESSAGE_ID=" + DETECTION, "_EXE=" + exe,
+                                                                 "TRACEE_PID=" + pid):
                 agent.settle(0.2)
-    ents = journal_entries("MESSAGE_ID=" + DETECTION)
+    ents = journal_entries("MESSAGE_ID=" + DETECTION, "TRACEE_RULE_ID=TRC-2")
     fake = [e for e in ents if e.get("MESSAGE") in forged]
-    real = [e for e in ents if e.get("_EXE") == exe and e.get("_UID") == "0"]
+    # The agent watches the whole host: other processes' findings (other tests) may be there too.
+    real2 = [e["MESSAGE"] for e in ents if e.get("_EXE") == exe and e.get("_UID") == "0"]
+    ours = [e["MESSAGE"] for e in ents if e.get("_EXE") == exe and e.get("_UID") == "0" and
+            e.get("TRACEE_PID") == pid]
     # Without these the checks below would prove nothing.
     t.check("the forged entries are in the journal with the right MESSAGE_ID and TRACEE_RULE_ID, as uid 65534",
             len(fake) == 2 and all(e.get("TRACEE_RULE_ID") == "TRC-2" and e.get("_UID") == "65534" and
                                    e.get("_SYSTEMD_UNIT") != "tracee.service" and e.get("_EXE") != exe
                                    for e in fake),
             [(e.get("MESSAGE"), e.get("_UID"), e.get("_EXE"), e.get("_COMM")) for e in fake])
-    t.check("the agent's real TRC-2 detection is in the journal", len(real) >= 1 and
-            all(e.get("TRACEE_RULE_ID") == "TRC-2" for e in real), len(real))
-    if not real:
+    t.check("the agent's TRC-2 detection of the trigger is in the journal", len(ours) == 1, (pid, real2[:5]))
+    if not ours:
         return
-    want = [e["MESSAGE"] for e in real]
 
     def ctl(*args):
         return subprocess.run([CTL] + list(args), capture_output=True, text=True)
 
-    r = ctl("detections", "-n", "all")
+    def cut(text):
+        return text if len(text) < 3000 else text[:3000] + " ..."
+
+    # Only what these processes wrote is checked: other tests may flood the agent meanwhile, and
+    # journald may still be writing what it received.
+    since = ("--since", "@" + str(int(start) - 1))
+    r = ctl("detections", "-n", "all", *since)
     t.check("detections (trusting only tracee.service and " + agent_path() + "): no forged entry",
-            not any(m in r.stdout for m in forged), r.stdout + r.stderr)
-    r = ctl("detections", "-n", "all", "--agent-exe", TRACEE)
+            r.returncode == 0 and not any(m in r.stdout for m in forged), cut(r.stdout + r.stderr))
+    r = ctl("detections", "--rule", "TRC-2", "-n", "all", "--agent-exe", TRACEE, *since)
     lines = [l.split("] ", 1)[-1] for l in r.stdout.splitlines()]
-    t.check("detections --agent-exe BUILD/tracee: the real detection, and only it",
-            r.returncode == 0 and lines == want, r.stdout + r.stderr)
-    r = ctl("--json", "detections", "--rule", "TRC-2", "--agent-exe", TRACEE)
+    t.check("detections --agent-exe BUILD/tracee: the agent's detection, no forged one",
+            r.returncode == 0 and ours[0] in lines and not any(m in lines for m in forged), cut(r.stdout + r.stderr))
+    r = ctl("--json", "detections", "--rule", "TRC-2", "-n", "all", "--agent-exe", TRACEE, *since)
     try:
         objs = [json.loads(l) for l in r.stdout.splitlines()]
     except ValueError:
         objs = []
-    t.check("--json detections --rule TRC-2 --agent-exe: the real finding, no forged one",
-            len(objs) == len(want) and all(o.get("summary") not in forged and o.get("rule", {}).get("id") == "TRC-2"
-                                           for o in objs), r.stdout + r.stderr)
+    t.check("--json detections --rule TRC-2 --agent-exe: the trigger's finding, no forged one",
+            all(o.get("summary") not in forged and o.get("rule", {}).get("id") == "TRC-2" for o in objs) and
+            any(str(o.get("process", {}).get("pid")) == pid for o in objs), cut(r.stdout + r.stderr))
     # The README's recipe, with _EXE for the unit the agent does not run in here.
-    recipe = journal_entries("_UID=0", "_EXE=" + exe, "TRACEE_RULE_ID=TRC-2")
+    recipe = [e.get("MESSAGE") for e in journal_entries("_UID=0", "_EXE=" + exe, "TRACEE_RULE_ID=TRC-2")]
     t.check("journalctl _UID=0 _EXE=... TRACEE_RULE_ID=TRC-2: the real detection, no forged one",
-            [e.get("MESSAGE") for e in recipe] == want, [e.get("MESSAGE") for e in recipe])
+            ours[0] in recipe and not any(m in recipe for m in forged), cut(repr(recipe)))
 
 
 def main():
