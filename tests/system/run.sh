@@ -332,7 +332,7 @@ FORGED="MESSAGE=systest forged detection
 MESSAGE_ID=$MSG_DETECTION
 TRACEE_RULE_ID=TRC-2
 TRACEE_SEVERITY=critical
-TRACEE_COMM=systest-trc2
+TRACEE_COMM=systest-forger
 _UID=0
 _SYSTEMD_UNIT=tracee.service
 _EXE=/usr/sbin/tracee"
