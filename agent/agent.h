@@ -13,6 +13,7 @@
 #include "compat.h"
 #include "config.h"
 #include "engine.h"
+#include "fold.h"
 #include "jsonw.h"
 #include "pipeline.h"
 #include "state.h"
@@ -27,6 +28,7 @@ typedef struct Context {
         Pipeline *pipeline;
         Config *config;
         Webhooks *webhooks;
+        Fold *fold;                     /* folding and rate limits in front of the sinks */
 
         /* command line: each overrides the configuration file when set */
         const char *arg_config;         /* --config: must exist */

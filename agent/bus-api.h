@@ -43,3 +43,5 @@
 #define TRACEE_MESSAGE_RELOADED         "d9925afab4204dc8b8b47f7626887b15"
 #define TRACEE_MESSAGE_WEBHOOK          "4304f47353b34c418fa7e6c9c300e027"
 #define TRACEE_MESSAGE_DEGRADED         "db05b9606f304d0a95b63a6f2958c80c"
+/* a summary of findings folded or rate-limited (agent/fold.h), and the agent's totals at stop */
+#define TRACEE_MESSAGE_FOLDED           "97f22247934542db964e81a959633bac"

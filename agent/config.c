@@ -58,6 +58,7 @@ void config_defaults(Config *c)
         c->journal = true;
         c->stdout_mode = STDOUT_TABLE;
         c->compat_syscalls = CONFIG_COMPAT_SYSCALLS_DEFAULT;
+        fold_config_defaults(&c->fold);
 }
 
 bool parse_boolean(const char *v, bool *ret)
@@ -226,8 +227,15 @@ static int handle_output(Parser *p, const char *k, const char *v)
                         c->stdout_mode = STDOUT_TABLE;
                 else
                         bad_value(p, "output", k, v, "none, json or table");
-        } else
-                unknown_key(p, "output", k);
+        } else {
+                const char *expected = NULL;
+                int r = fold_config_set(&c->fold, k, v, &expected);
+
+                if (r < 0)
+                        bad_value(p, "output", k, v, expected);
+                else if (r == 0)
+                        unknown_key(p, "output", k);
+        }
         return 1;
 }
 

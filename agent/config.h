@@ -3,7 +3,8 @@
  * /etc/tracee/tracee.conf: INI, parsed with inih. Sections:
  *   [agent]        rules, state_directory, ringbuf_size, btf_file, bpf_object, raw_syscall_fallback,
  *                  compat_syscalls
- *   [output]       journal (yes/no), stdout (none/json/table)
+ *   [output]       journal (yes/no), stdout (none/json/table), fold_window, fold_keys, rate_limit_rule,
+ *                  rate_limit_rule_burst, rate_limit_uid, rate_limit_uid_burst (fold.h)
  *   [rule TRC-N]   enabled (yes/no), exception_exe (path glob), exception_comm, exception_uid,
  *                  exception_container, exception (combined: every condition at once, see
  *                  exception.h; each repeatable), default_exceptions (yes/no), ld_library_path
@@ -20,6 +21,7 @@
 #include <stdint.h>
 
 #include "engine.h"
+#include "fold.h"
 
 #define CONFIG_DEFAULT_PATH "/etc/tracee/tracee.conf"
 #define CONFIG_MAX_RULES 32
@@ -68,6 +70,7 @@ typedef struct Config {
         bool compat_syscalls;           /* watch 32-bit syscalls via raw sys_exit */
         bool journal;
         StdoutMode stdout_mode;
+        FoldConfig fold;                /* folding and rate limits in front of the sinks */
         bool ld_library_path;
         RuleConfig rule[CONFIG_MAX_RULES];
         unsigned n_rule;

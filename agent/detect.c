@@ -146,12 +146,9 @@ static void list_rules(FILE *f, Engine *e)
 /* ---------------------------------------------------------------------------------------------- */
 /* sinks */
 
-static void on_finding(void *userdata, const Finding *f)
+/* Every sink gets f; s is set for a summary of folded or rate-limited findings (fold.h). */
+static void send_finding(Context *c, const Finding *f, const FoldSummary *s)
 {
-        Context *c = userdata;
-
-        c->findings++;
-        c->detections_changed = true;
         jsonw_reset(&c->w);
         finding_write_json(&c->w, f);
         if (!jsonw_ok(&c->w))
@@ -169,7 +166,7 @@ static void on_finding(void *userdata, const Finding *f)
         }
         if (c->journal) {
                 if (journal_available())
-                        (void) journal_send_finding(f, c->w.buf);
+                        (void) (s ? journal_send_fold_summary(f, s, c->w.buf) : journal_send_finding(f, c->w.buf));
                 else if (!c->journal_warned) {
                         c->journal_warned = true;
                         log_warning("the journal is not available (/run/systemd/journal/socket is missing): "
@@ -179,6 +176,23 @@ static void on_finding(void *userdata, const Finding *f)
         }
         webhooks_submit(c->webhooks, f, c->w.buf);
         bus_emit_detection(c, f, c->w.buf);
+}
+
+static void on_finding(void *userdata, const Finding *f)
+{
+        Context *c = userdata;
+
+        c->findings++;
+        c->detections_changed = true;
+        /* the first of a kind goes out at once; repeats and floods are counted into summaries */
+        if (c->fold && fold_submit(c->fold, f, now_usec(CLOCK_MONOTONIC)) != FOLD_SEND)
+                return;
+        send_finding(c, f, NULL);
+}
+
+static void on_fold_summary(void *userdata, const Finding *f, const FoldSummary *s)
+{
+        send_finding(userdata, f, s);
 }
 
 static int on_event(void *userdata, Event *e)
@@ -457,6 +471,9 @@ int context_reload(Context *c, char *err, size_t errsz)
         }
         if (r >= 0)
                 r = context_update_kernel(c);
+        if (r >= 0 && c->fold && fold_reconfigure(c->fold, &c->config->fold) < 0)
+                log_warning("reload: cannot resize the folding table to %u keys, keeping the previous folding "
+                            "settings", c->config->fold.keys);
         if (r >= 0 && c->webhooks && webhooks_reconfigure(c->webhooks, c->config) < 0)
                 log_struct(LOG_ERR, TRACEE_MESSAGE_WEBHOOK, "reload: cannot set up the new webhooks, keeping the "
                            "previous ones");
@@ -507,7 +524,29 @@ static int on_status_timer(sd_event_source *s, uint64_t usec, void *userdata)
 
 static void on_tick(void *userdata)
 {
+        Context *c = userdata;
+
+        if (c->fold)
+                fold_expire(c->fold, now_usec(CLOCK_MONOTONIC));
         fflush(stdout);
+}
+
+/* At stop: the summaries still pending go out, and the totals go to the journal. */
+static void log_fold_totals(Context *c)
+{
+        FoldStats st;
+
+        if (!c->fold)
+                return;
+        fold_flush(c->fold);
+        fold_get_stats(c->fold, &st);
+        if (st.folded || st.rate_limited)
+                log_struct(LOG_NOTICE, TRACEE_MESSAGE_FOLDED,
+                           "findings: %llu sent one by one, %llu folded into summaries of repeats, %llu over the rate "
+                           "limits, in %llu summaries (%llu keys closed early, the table being full)",
+                           (unsigned long long) st.sent, (unsigned long long) st.folded,
+                           (unsigned long long) st.rate_limited, (unsigned long long) st.summaries,
+                           (unsigned long long) st.evicted);
 }
 
 /* ---------------------------------------------------------------------------------------------- */
@@ -651,6 +690,8 @@ void context_describe_json(Context *c, JsonW *w)
         jsonw_arr_close(w);
         jsonw_key(w, "webhooks");
         webhooks_describe_json(c->webhooks, w);
+        jsonw_key(w, "fold");
+        fold_describe_json(c->fold, w);
         jsonw_obj_close(w);
 }
 
@@ -829,6 +870,7 @@ static void context_done(Context *c)
         pipeline_free(c->pipeline);
         c->pipeline = NULL;
         c->webhooks = webhooks_free(c->webhooks);
+        c->fold = fold_free(c->fold);
         sd_bus_slot_unref(c->vtable_slot);
         sd_bus_flush_close_unref(c->bus);
         sd_event_source_disable_unref(c->status_timer);
@@ -955,6 +997,11 @@ int detect_main(int argc, char **argv)
                 log_error_errno(r, "not starting: cannot set up the webhooks: %m");
                 goto out;
         }
+        r = fold_new(&c.config->fold, on_fold_summary, &c, &c.fold);
+        if (r < 0) {
+                log_error_errno(r, "not starting: cannot set up the folding table (%u keys): %m", c.config->fold.keys);
+                goto out;
+        }
 
         r = bus_setup(&c);
         if (r < 0) {
@@ -984,6 +1031,7 @@ int detect_main(int argc, char **argv)
         c.status = "stopping";
         (void) sd_notify(0, "STOPPING=1");
         (void) pipeline_drain(c.pipeline);
+        log_fold_totals(&c);
         fflush(stdout);
         pipeline_report_gaps(c.pipeline);
         {

@@ -39,9 +39,9 @@ int severity_to_priority(Severity s)
         }
 }
 
-#define NFIELDS 17
+#define NFIELDS 19
 
-int journal_send_finding(const Finding *f, const char *json)
+static int send_finding(const Finding *f, const char *json, const FoldSummary *s)
 {
         const Event *e = f->event;
         static char fields[NFIELDS][2048];
@@ -65,7 +65,11 @@ int journal_send_finding(const Finding *f, const char *json)
         F("MESSAGE=%s", msg);
         F("PRIORITY=%d", severity_to_priority(f->rule->severity));
         F("SYSLOG_IDENTIFIER=tracee");
-        F("MESSAGE_ID=%s", TRACEE_MESSAGE_DETECTION);
+        F("MESSAGE_ID=%s", s ? TRACEE_MESSAGE_FOLDED : TRACEE_MESSAGE_DETECTION);
+        if (s) {
+                F("TRACEE_FOLDED=%llu", (unsigned long long) s->count);
+                F("TRACEE_FOLDED_BY=%s", fold_kind_to_string(s->kind));
+        }
         F("TRACEE_RULE_ID=%s", f->rule->id);
         F("TRACEE_RULE_NAME=%s", f->rule->name);
         F("TRACEE_SEVERITY=%s", severity_to_string(f->rule->severity));
@@ -86,4 +90,14 @@ int journal_send_finding(const Finding *f, const char *json)
                 n++;
         }
         return sd_journal_sendv(iov, (int) n);
+}
+
+int journal_send_finding(const Finding *f, const char *json)
+{
+        return send_finding(f, json, NULL);
+}
+
+int journal_send_fold_summary(const Finding *f, const FoldSummary *s, const char *json)
+{
+        return send_finding(f, json, s);
 }
