@@ -29,6 +29,7 @@ typedef struct Context {
         Config *config;
         Webhooks *webhooks;
         Fold *fold;                     /* folding and rate limits in front of the sinks */
+        bool fold_logged;               /* the totals went to the journal at stop */
 
         /* command line: each overrides the configuration file when set */
         const char *arg_config;         /* --config: must exist */

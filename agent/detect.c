@@ -531,7 +531,7 @@ static void on_tick(void *userdata)
         fflush(stdout);
 }
 
-/* At stop: the summaries still pending go out, and the totals go to the journal. */
+/* At stop: the summaries still pending go out, and the totals go to the journal (once). */
 static void log_fold_totals(Context *c)
 {
         FoldStats st;
@@ -539,6 +539,9 @@ static void log_fold_totals(Context *c)
         if (!c->fold)
                 return;
         fold_flush(c->fold);
+        if (c->fold_logged)
+                return;
+        c->fold_logged = true;
         fold_get_stats(c->fold, &st);
         if (st.folded || st.rate_limited)
                 log_struct(LOG_NOTICE, TRACEE_MESSAGE_FOLDED,
@@ -547,6 +550,19 @@ static void log_fold_totals(Context *c)
                            (unsigned long long) st.sent, (unsigned long long) st.folded,
                            (unsigned long long) st.rate_limited, (unsigned long long) st.summaries,
                            (unsigned long long) st.evicted);
+}
+
+/*
+ * The loop is exiting (SIGTERM, SIGINT): drain the ring and send the pending summaries now, while
+ * the bus is still up (sd-bus closes it from an exit source of its own, at a later priority).
+ */
+static int on_loop_exit(sd_event_source *s, void *userdata)
+{
+        Context *c = userdata;
+
+        (void) pipeline_drain(c->pipeline);
+        log_fold_totals(c);
+        return 0;
 }
 
 /* ---------------------------------------------------------------------------------------------- */
@@ -1001,6 +1017,17 @@ int detect_main(int argc, char **argv)
         if (r < 0) {
                 log_error_errno(r, "not starting: cannot set up the folding table (%u keys): %m", c.config->fold.keys);
                 goto out;
+        }
+        {
+                sd_event_source *x = NULL;
+
+                r = sd_event_add_exit(c.event, &x, on_loop_exit, &c);
+                if (r >= 0) {
+                        (void) sd_event_source_set_priority(x, SD_EVENT_PRIORITY_IMPORTANT);
+                        (void) sd_event_source_set_floating(x, true);
+                        sd_event_source_unref(x);
+                }
+                r = 0;
         }
 
         r = bus_setup(&c);

@@ -493,6 +493,19 @@ static void print_webhooks_human(const char *details)
         json_object_put(doc);
 }
 
+/* Describe()'s "fold": what was folded into summaries or held back by the rate limits. */
+static void print_fold_human(const char *details)
+{
+        struct json_object *doc = json_tokener_parse(details), *fo;
+
+        if (doc && json_object_object_get_ex(doc, "fold", &fo) && json_object_is_type(fo, json_type_object))
+                printf("      Folded: %" PRId64 " sent one by one, %" PRId64 " folded, %" PRId64 " rate-limited, in %"
+                       PRId64 " summaries (window %" PRId64 " s, %" PRId64 "/%" PRId64 " keys in use)\n",
+                       jint(fo, "sent"), jint(fo, "folded"), jint(fo, "rateLimited"), jint(fo, "summaries"),
+                       jint(fo, "windowSeconds"), jint(fo, "keysInUse"), jint(fo, "keys"));
+        json_object_put(doc);
+}
+
 static void strv_free(char **l);
 
 /*
@@ -593,9 +606,10 @@ static int verb_status(sd_bus *bus, char **args, unsigned n)
                 printf("  Detections: %" PRIu64 "\n", v[3]);
                 printf("       Rules: %" PRIu32 " enabled\n", rules_enabled);
                 if (call(bus, "describe the agent", "Describe", &reply, NULL, NULL) >= 0 &&
-                    sd_bus_message_read(reply, "s", &details) >= 0)
+                    sd_bus_message_read(reply, "s", &details) >= 0) {
+                        print_fold_human(details);
                         print_webhooks_human(details);
-                else
+                } else
                         details = NULL;
                 print_degraded_human(degraded, details);
                 r = 0;
