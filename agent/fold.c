@@ -26,13 +26,6 @@ typedef struct Bucket {
         uint64_t at_usec;               /* last refill */
 } Bucket;
 
-typedef struct UidBucket {
-        bool used;
-        uint16_t rule;
-        uint32_t uid;
-        Bucket b;
-} UidBucket;
-
 typedef struct Sample {
         struct tr_event_hdr h;
         const EventDef *def;
@@ -40,6 +33,23 @@ typedef struct Sample {
         char container[65];
         char hostname[65];
 } Sample;
+
+/* Findings held back by a rate limit, waiting for their summary. */
+typedef struct Limited {
+        uint64_t n;
+        uint64_t first_ns;
+        uint64_t due_usec;              /* when the summary is sent */
+        char exe[FOLD_EXE_MAX];
+        Sample last;
+} Limited;
+
+typedef struct UidBucket {
+        bool used;
+        uint16_t rule;
+        uint32_t uid;
+        Bucket b;
+        Limited lim;                    /* held back for this (rule, uid) */
+} UidBucket;
 
 typedef struct FoldEntry {
         uint64_t hash;
@@ -59,11 +69,9 @@ typedef struct FoldEntry {
 typedef struct RuleSlot {
         FoldRuleStats st;
         Bucket b;
-        uint64_t limited;               /* rate-limited since its last summary */
-        uint64_t limited_first_ns;
-        uint64_t limited_due_usec;      /* when its summary is sent */
-        char exe[FOLD_EXE_MAX];
-        Sample last;
+        /* held back without a (rule, uid) bucket (rate_limit_uid = 0), or moved here from a
+         * (rule, uid) bucket that had to make room */
+        Limited lim;
 } RuleSlot;
 
 struct Fold {
@@ -78,6 +86,7 @@ struct Fold {
         unsigned head, used;            /* the ring */
 
         UidBucket uid[FOLD_UID_BUCKETS];
+        unsigned uid_limited;           /* buckets with lim.n > 0 */
         RuleSlot rule[FOLD_RULES_MAX + 1];      /* the last one for a rule not in rules_all() */
         uint64_t evicted;
 
@@ -257,8 +266,45 @@ static void bucket_fill(Bucket *b, unsigned burst, uint64_t now)
         b->at_usec = now;
 }
 
+static unsigned window_or_default(const Fold *fo)
+{
+        return fo->cfg.window_sec ? fo->cfg.window_sec : FOLD_WINDOW_DEFAULT;
+}
+
+static void limited_add(Fold *fo, Limited *l, const Event *ev, const char *exe, uint64_t now)
+{
+        if (l->n == 0) {
+                l->first_ns = ev->wall_ns;
+                l->due_usec = now + (uint64_t) window_or_default(fo) * MICRO;
+        }
+        l->n++;
+        snprintf(l->exe, sizeof(l->exe), "%s", exe);
+        sample_take(&l->last, ev);
+}
+
+/* A (rule, uid) bucket makes room: what it held back goes to its rule's count, not lost and not
+ * sent now (only root can make findings under many uids; sending here would let it make a summary
+ * per finding). */
+static void uid_bucket_retire(Fold *fo, UidBucket *u)
+{
+        Limited *to;
+
+        if (!u->used || u->lim.n == 0)
+                return;
+        to = &fo->rule[u->rule].lim;
+        if (to->n == 0) {
+                to->first_ns = u->lim.first_ns;
+                to->due_usec = u->lim.due_usec;
+        }
+        to->n += u->lim.n;
+        memcpy(to->exe, u->lim.exe, sizeof(to->exe));
+        to->last = u->lim.last;
+        u->lim.n = 0;
+        fo->uid_limited--;
+}
+
 /* The (rule, uid) bucket: the existing one, else a free or the fullest slot of its probe run. */
-static Bucket *uid_bucket(Fold *fo, unsigned ri, uint32_t uid, uint64_t now)
+static UidBucket *uid_bucket(Fold *fo, unsigned ri, uint32_t uid, uint64_t now)
 {
         uint64_t h = fo->seed ^ 0x9e3779b97f4a7c15ull;
         unsigned start, best = 0;
@@ -272,7 +318,7 @@ static Bucket *uid_bucket(Fold *fo, unsigned ri, uint32_t uid, uint64_t now)
 
                 if (u->used && u->rule == ri && u->uid == uid) {
                         refill(&u->b, fo->cfg.uid_rate, fo->cfg.uid_burst, now);
-                        return &u->b;
+                        return u;
                 }
         }
         for (unsigned i = 0; i < UID_PROBE; i++) {
@@ -291,9 +337,13 @@ static Bucket *uid_bucket(Fold *fo, unsigned ri, uint32_t uid, uint64_t now)
                         have = true;
                 }
         }
-        fo->uid[best] = (UidBucket) { .used = true, .rule = (uint16_t) ri, .uid = uid };
+        uid_bucket_retire(fo, &fo->uid[best]);
+        memset(&fo->uid[best], 0, sizeof(fo->uid[best]));
+        fo->uid[best].used = true;
+        fo->uid[best].rule = (uint16_t) ri;
+        fo->uid[best].uid = uid;
         bucket_fill(&fo->uid[best].b, fo->cfg.uid_burst, now);
-        return &fo->uid[best].b;
+        return &fo->uid[best];
 }
 
 /* ---------------------------------------------------------------------------------------------- */
@@ -369,16 +419,22 @@ static void close_head(Fold *fo, bool early)
                 emit(fo, e->rule, &e->last, e->exe, e->kind, e->count, e->first_wall_ns, e->window_sec, early);
 }
 
-static void emit_limited(Fold *fo, unsigned ri, bool early)
+static void emit_limited(Fold *fo, unsigned ri, Limited *l, bool early)
 {
-        RuleSlot *rs = &fo->rule[ri];
-        uint64_t n = rs->limited;
+        uint64_t n = l->n;
 
         if (n == 0)
                 return;
-        rs->limited = 0;
-        emit(fo, ri, &rs->last, rs->exe, FOLD_BY_RATE_LIMIT, n, rs->limited_first_ns,
-             fo->cfg.window_sec ? fo->cfg.window_sec : FOLD_WINDOW_DEFAULT, early);
+        l->n = 0;
+        emit(fo, ri, &l->last, l->exe, FOLD_BY_RATE_LIMIT, n, l->first_ns, window_or_default(fo), early);
+}
+
+static void emit_uid_limited(Fold *fo, UidBucket *u, bool early)
+{
+        if (u->lim.n == 0)
+                return;
+        fo->uid_limited--;
+        emit_limited(fo, u->rule, &u->lim, early);
 }
 
 void fold_expire(Fold *fo, uint64_t now)
@@ -386,16 +442,21 @@ void fold_expire(Fold *fo, uint64_t now)
         while (fo->used > 0 && fo->entries[fo->head].close_usec <= now)
                 close_head(fo, false);
         for (unsigned ri = 0; ri <= FOLD_RULES_MAX; ri++)
-                if (fo->rule[ri].limited && fo->rule[ri].limited_due_usec <= now)
-                        emit_limited(fo, ri, false);
+                if (fo->rule[ri].lim.n && fo->rule[ri].lim.due_usec <= now)
+                        emit_limited(fo, ri, &fo->rule[ri].lim, false);
+        for (unsigned i = 0; fo->uid_limited > 0 && i < FOLD_UID_BUCKETS; i++)
+                if (fo->uid[i].lim.n && fo->uid[i].lim.due_usec <= now)
+                        emit_uid_limited(fo, &fo->uid[i], false);
 }
 
 void fold_flush(Fold *fo)
 {
         while (fo->used > 0)
                 close_head(fo, true);
+        for (unsigned i = 0; fo->uid_limited > 0 && i < FOLD_UID_BUCKETS; i++)
+                emit_uid_limited(fo, &fo->uid[i], true);
         for (unsigned ri = 0; ri <= FOLD_RULES_MAX; ri++)
-                emit_limited(fo, ri, true);
+                emit_limited(fo, ri, &fo->rule[ri].lim, true);
 }
 
 /* ---------------------------------------------------------------------------------------------- */
@@ -446,7 +507,7 @@ FoldVerdict fold_submit(Fold *fo, const Finding *f, uint64_t now)
         RuleSlot *rs = &fo->rule[ri];
         const char *exe = ev->exe ? ev->exe : "";
         uint64_t h1 = 0, h2 = 0;
-        Bucket *ub = NULL;
+        UidBucket *ub = NULL;
 
         fold_expire(fo, now);
         if (fo->cfg.window_sec) {
@@ -468,22 +529,20 @@ FoldVerdict fold_submit(Fold *fo, const Finding *f, uint64_t now)
         refill(&rs->b, fo->cfg.rule_rate, fo->cfg.rule_burst, now);
         if (fo->cfg.uid_rate)
                 ub = uid_bucket(fo, ri, ev->h.uid, now);
-        if ((fo->cfg.rule_rate && rs->b.tokens < MICRO) || (ub && ub->tokens < MICRO)) {
-                if (rs->limited == 0) {
-                        rs->limited_first_ns = ev->wall_ns;
-                        rs->limited_due_usec = now + (uint64_t) (fo->cfg.window_sec ? fo->cfg.window_sec :
-                                                                 FOLD_WINDOW_DEFAULT) * MICRO;
-                }
-                rs->limited++;
-                snprintf(rs->exe, sizeof(rs->exe), "%s", exe);
-                sample_take(&rs->last, ev);
+        if ((fo->cfg.rule_rate && rs->b.tokens < MICRO) || (ub && ub->b.tokens < MICRO)) {
+                /* one summary per (rule, uid) and window, so that it says whose they were */
+                if (ub) {
+                        fo->uid_limited += ub->lim.n == 0;
+                        limited_add(fo, &ub->lim, ev, exe, now);
+                } else
+                        limited_add(fo, &rs->lim, ev, exe, now);
                 rs->st.rate_limited++;
                 return FOLD_RATE_LIMITED;
         }
         if (fo->cfg.rule_rate)
                 rs->b.tokens -= MICRO;
         if (ub)
-                ub->tokens -= MICRO;
+                ub->b.tokens -= MICRO;
         rs->st.sent++;
         if (fo->cfg.window_sec) {
                 open_key(fo, h1, FOLD_BY_PROCESS, ri, ev, exe, now);
@@ -605,8 +664,10 @@ void fold_get_stats(const Fold *fo, FoldStats *ret)
                 s.folded += fo->rule[ri].st.folded;
                 s.rate_limited += fo->rule[ri].st.rate_limited;
                 s.summaries += fo->rule[ri].st.summaries;
-                s.pending += fo->rule[ri].limited;
+                s.pending += fo->rule[ri].lim.n;
         }
+        for (unsigned i = 0; i < FOLD_UID_BUCKETS; i++)
+                s.pending += fo->uid[i].lim.n;
         for (unsigned i = 0; i < fo->used; i++)
                 s.pending += fo->entries[(fo->head + i) % fo->cfg.keys].count;
         s.evicted = fo->evicted;

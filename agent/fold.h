@@ -11,18 +11,21 @@
  *      window_sec, and when it closes one summary finding says how many were folded.
  *   2. Otherwise the finding needs a token from its rule's bucket and from its (rule, uid) bucket.
  *      With both it is sent at once and opens both keys; without, it is rate-limited: counted
- *      per rule, and one summary per rule and window says how many.
+ *      per (rule, uid) (per rule when rate_limit_uid is 0), and one summary per (rule, uid) and
+ *      window says how many.
  *
  * Every finding is thus sent, folded or rate-limited, and every folded or rate-limited one is in
  * exactly one summary (at the latest when fold_flush() runs, at stop and reload): for each rule,
  * findings = sent + folded + rateLimited, and the summaries add up to folded + rateLimited.
  *
- * Bounds: keys are opened only by sent findings, so summaries are at most twice the findings sent
- * plus one per rule and window; the findings sent per rule are at most burst + rate × seconds.
+ * Bounds: keys are opened only by sent findings, so key summaries are at most twice the findings
+ * sent; rate-limit summaries are at most one per (rule, uid) bucket (FOLD_UID_BUCKETS) and per rule
+ * and window; the findings sent per rule are at most burst + rate × seconds.
  * The key table holds `keys` entries (FOLD_ENTRY_BYTES each); when it is full the oldest key is
  * closed early (its summary sent, never its count lost). The (rule, uid) buckets are a fixed
  * table; a (rule, uid) that finds no room takes the place of the fullest bucket nearby, which
- * only gives that uid a fresh burst (only root can make findings under many uids).
+ * gives that uid a fresh burst and moves what the old one held back to its rule's count (only
+ * root can make findings under many uids).
  */
 #pragma once
 
