@@ -70,7 +70,8 @@ static void help(void)
                "  -h, --help              this help\n"
                "      --version           print the version\n\n"
                "Signals: SIGHUP reloads the configuration; SIGINT and SIGTERM stop.\n"
-               "Environment: TRACEE_BPF_FILE loads a prebuilt BPF object instead of the built-in one.\n\n"
+               "Environment: TRACEE_BPF_FILE loads a prebuilt BPF object instead of the built-in one;\n"
+               "TRACEE_FOLD=no sends every finding one by one, without folding or rate limits.\n\n"
                "Examples:\n"
                "  tracee\n"
                "  tracee --rules TRC-2,TRC-5 --output json\n"
@@ -351,6 +352,16 @@ static int context_apply(Context *c, Config *cfg, char *err, size_t errsz)
                 r = select_rules(c->engine, c->arg_rules, "--rules", err, errsz);
                 if (r < 0)
                         return r;
+        }
+        /* TRACEE_FOLD=no: every finding one by one, no rate limits (tests that count each finding) */
+        {
+                const char *fold = getenv("TRACEE_FOLD");
+
+                if (fold && strcmp(fold, "no") == 0) {
+                        cfg->fold.window_sec = 0;
+                        cfg->fold.rule_rate = 0;
+                        cfg->fold.uid_rate = 0;
+                }
         }
         ro.ld_library_path = cfg->ld_library_path || c->arg_ld_library_path;
         engine_set_options(c->engine, &ro);

@@ -284,7 +284,8 @@ def main():
     try:
         with PrivateBus() as bus:
             agent = FloodTracee("--config", conf, "--output", "json", sink=out,
-                                env={"DBUS_SYSTEM_BUS_ADDRESS": bus.address, "WATCHDOG_USEC": str(WATCHDOG_USEC)})
+                                env={"DBUS_SYSTEM_BUS_ADDRESS": bus.address, "WATCHDOG_USEC": str(WATCHDOG_USEC),
+                                     "TRACEE_FOLD": ""})
             agent.start()
             try:
                 run(agent, bus, out, dbus, hook, flood, copies, atk)
