@@ -384,7 +384,7 @@ static void proc_learn(Pipeline *p, Proc *pr, const Event *e)
         pr->cgroup_id = e->h.cgroup_id;
         memcpy(pr->comm, e->h.comm, sizeof(pr->comm));
         if (e->h.start_time && (!ticks || !start_matches(ticks, e->h.start_time)))
-                pid = 0;        /* not the event's process: its executable stays unknown */
+                pid = 0;
         proc_read_exe(pr, pid, proctable_mntns_trusted(&p->procs, e->h.mntns));
         if (pid && e->h.start_time && proc_start_ticks(pid) != ticks) {
                 pr->exe[0] = 0;         /* the pid was reused while we read */
