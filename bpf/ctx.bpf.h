@@ -122,27 +122,45 @@ static __always_inline int cgroup_name_is_container(const char *name, long len, 
 }
 
 /*
- * Was every directory from this cgroup up to the root made by root? A cgroup directory belongs to
- * whoever made it (the kernel sets a non-root creator's uid on it, kernel/cgroup/cgroup.c
- * cgroup_kn_set_ugid()), and a delegated one (systemd's Delegate=, user@UID.service) is chown()ed
- * to its user: kernfs keeps that uid in kn->iattr, which is NULL while the node has root's default
- * owner. So a user can name a cgroup "docker-<id>.scope" only below a directory that is not
- * root's, and such a cgroup is not taken for a container. A chain deeper than CG_OWNER_DEPTH is
- * not trusted either (a user can nest their delegated subtree that deep; no runtime does).
+ * Was every directory from this cgroup up to the root made by root, and is it outside user.slice?
+ * A cgroup directory belongs to whoever made it (the kernel sets a non-root creator's uid on it,
+ * kernel/cgroup/cgroup.c cgroup_kn_set_ugid()), and a delegated one (systemd's Delegate=,
+ * user@UID.service) is chown()ed to its user: kernfs keeps that uid in kn->iattr, which is NULL
+ * while the node has root's default owner. So a user can name a cgroup "docker-<id>.scope" only
+ * below a directory that is not root's, and such a cgroup is not taken for a container; nor is
+ * anything under user.slice, where no container runtime running as root puts one. A chain deeper
+ * than CG_OWNER_DEPTH is not trusted either (a user can nest their delegated subtree that deep; no
+ * runtime does).
  */
 static __always_inline int cgroup_chain_trusted(struct kernfs_node *kn)
 {
-        for (int i = 0; i < CG_OWNER_DEPTH; i++) {
-                struct kernfs_iattrs *ia;
+        struct kernfs_node *top = NULL;         /* the last one below the root: a top-level cgroup */
+        int done = !kn;
+        char name[12];
 
-                if (!kn)
-                        return 1;
-                ia = BPF_CORE_READ(kn, iattr);
+        for (int i = 0; i < CG_OWNER_DEPTH && !done; i++) {
+                struct kernfs_iattrs *ia = BPF_CORE_READ(kn, iattr);
+                struct kernfs_node *parent;
+
                 if (ia && BPF_CORE_READ(ia, ia_uid.val) != 0)
                         return 0;
-                kn = core__kernfs_parent(kn);
+                parent = core__kernfs_parent(kn);
+                if (!parent) {
+                        done = 1;       /* kn is the root */
+                        break;
+                }
+                top = kn;
+                kn = parent;
         }
-        return !kn;
+        if (!done)
+                return 0;               /* deeper than CG_OWNER_DEPTH */
+        if (!top)
+                return 1;
+        name[0] = 0;
+        if (bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(top, name)) == 11 &&
+            has_prefix(name, "user.slice", 11))
+                return 0;
+        return 1;
 }
 
 /* CG_* bits for the current task's cgroup (v2 default hierarchy), classifying it on first sight. */
