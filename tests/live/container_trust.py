@@ -17,6 +17,7 @@ process in a container created after it.
 
 Every directory made here is made by the test, in the cgroup v2 hierarchy, and removed at the end.
 """
+import json
 import os
 import secrets
 import shutil
@@ -165,6 +166,12 @@ def part_forged(root, tmp, created, bus):
         a.settle(0.5)
         c.check("the real system.slice/docker-<id>.scope: TRC-2 excepted by container=<id>",
                 not found(pid_real, 0), str(found(pid_real, 0))[:600])
+        p = subprocess.run(["busctl", "--json=short", "call", "org.tracee.Agent1", "/org/tracee/Agent1",
+                            "org.tracee.Agent1", "Describe"], capture_output=True, text=True, timeout=30,
+                           env=bus.env())
+        d = json.loads(json.loads(p.stdout)["data"][0]) if p.returncode == 0 else {}
+        c.check("Describe: cgroupsRefusedAsContainers counts both", d.get("cgroupsRefusedAsContainers", 0) >= 2,
+                str({k: v for k, v in d.items() if k.startswith("cgroups")}))
     finally:
         rc = a.stop()
     c.check("agent: exit 0", rc == 0, f"rc {rc}: {a.err[-800:]}")

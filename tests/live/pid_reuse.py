@@ -41,6 +41,12 @@ def property_t(bus, name):
     return json.loads(p.stdout)["data"] if p.returncode == 0 else None
 
 
+def describe(bus):
+    p = subprocess.run(["busctl", "--json=short", "call", "org.tracee.Agent1", "/org/tracee/Agent1",
+                        "org.tracee.Agent1", "Describe"], capture_output=True, text=True, timeout=30, env=bus.env())
+    return json.loads(json.loads(p.stdout)["data"][0]) if p.returncode == 0 else {}
+
+
 def flood(n):
     """n children that exit at once: forks and exits, the kernel side's smallest records."""
     for _ in range(n):
@@ -122,6 +128,9 @@ def main():
             c.check("the exception still works: the trigger under an excepted name is not reported",
                     not a.wait_for(lambda o: o.get("rule", {}).get("id") == "TRC-2" and
                                    o.get("process", {}).get("pid") == ctl, 0))
+            d = describe(bus)
+            c.check("Describe: processesRelearnt counts it", d.get("processesRelearnt", 0) >= 1,
+                    str({k: v for k, v in d.items() if not isinstance(v, (dict, list))})[:600])
             rc = a.stop()
             c.check("agent: exit 0", rc == 0, a.err[-800:])
             a = None
