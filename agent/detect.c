@@ -686,6 +686,11 @@ void context_describe_json(Context *c, JsonW *w)
         jsonw_kv_uint(w, "eventsShedReported", st.shed_reported);
         jsonw_kv_uint(w, "eventsFilteredInKernel", st.filtered);
         jsonw_kv_uint(w, "recordsMalformed", st.malformed);
+        /* the cgroup and process tables (pipeline.h PipelineStats) */
+        jsonw_kv_uint(w, "cgroupsEvicted", st.cgroups_evicted);
+        jsonw_kv_uint(w, "cgroupsLearntFromProc", st.cgroups_learnt);
+        jsonw_kv_uint(w, "cgroupsRefusedAsContainers", st.cgroups_refused);
+        jsonw_kv_uint(w, "processesRelearnt", st.procs_relearnt);
         jsonw_kv_int(w, "eventsPerSecond", (int64_t) c->events_per_sec);
         jsonw_kv_uint(w, "detections", c->findings);
         jsonw_kv_uint(w, "rulesEnabled", context_rules_enabled(c));

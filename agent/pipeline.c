@@ -8,7 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -66,6 +70,57 @@ static uint32_t proc_pid_of(const Pipeline *p, const Event *e)
         return e->h.pidns == p->own_pidns ? e->h.ns_pid : 0;
 }
 
+/* Field 22 of /proc/PID/stat: when the process started, in clock ticks since boot (CLOCK_BOOTTIME).
+ * 0 if unreadable. */
+static uint64_t proc_start_ticks(uint32_t pid)
+{
+        char path[64], buf[1024];
+        const char *q;
+        unsigned long long v;
+
+        if (!pid)
+                return 0;
+        snprintf(path, sizeof(path), "/proc/%u/stat", pid);
+        if (read_small(path, buf, sizeof(buf)) <= 0)
+                return 0;
+        /* comm may hold anything, ')' included: the fields start after the last ')' */
+        q = strrchr(buf, ')');
+        if (!q)
+                return 0;
+        q++;
+        /* state is field 3; starttime field 22: 19 more blank-separated fields to skip */
+        for (int f = 3; f < 22; f++) {
+                while (*q == ' ')
+                        q++;
+                while (*q && *q != ' ')
+                        q++;
+        }
+        if (sscanf(q, " %llu", &v) != 1)
+                return 0;
+        return v;
+}
+
+/*
+ * Could a process that /proc says started at `ticks` (clock ticks, CLOCK_BOOTTIME) be the one the
+ * kernel side says started at start_ns (CLOCK_MONOTONIC ns)? The two clocks differ by the time the
+ * machine spent suspended before the process started: at least 0, at most what it is now.
+ */
+static bool start_matches(uint64_t ticks, uint64_t start_ns)
+{
+        static long hz;
+        struct timespec mono, boot;
+        uint64_t tick_ns, t, slack;
+
+        if (!hz)
+                hz = sysconf(_SC_CLK_TCK) > 0 ? sysconf(_SC_CLK_TCK) : 100;
+        tick_ns = 1000000000ull / (uint64_t) hz;
+        clock_gettime(CLOCK_MONOTONIC, &mono);
+        clock_gettime(CLOCK_BOOTTIME, &boot);
+        slack = (uint64_t) ((boot.tv_sec - mono.tv_sec) * 1000000000LL + (boot.tv_nsec - mono.tv_nsec));
+        t = ticks * tick_ns;
+        return t + tick_ns >= start_ns && t <= start_ns + slack + tick_ns;
+}
+
 /* The executable of a live process from /proc/PID/exe; a link that fills the buffer may have been
  * cut, and one that cannot be read leaves the path unknown. */
 static void proc_read_exe(Proc *p, uint32_t pid, bool trusted)
@@ -108,6 +163,7 @@ int procfs_seed(ProcTable *t)
                 if (!rp || !strchr(buf, '('))
                         continue;
                 p = proctable_upsert(t, pid);
+                p->start_ticks = proc_start_ticks(pid);
                 {
                         char *lp = strchr(buf, '(') + 1;
                         size_t cl = rp - lp < 15 ? (size_t) (rp - lp) : 15;
@@ -129,6 +185,107 @@ int procfs_seed(ProcTable *t)
         return 0;
 }
 
+/* The cgroup v2 mount: /sys/fs/cgroup (unified) or /sys/fs/cgroup/unified (hybrid); "" if none. */
+static void cgroup2_root(char *ret, size_t n)
+{
+        static const char *const roots[] = { "/sys/fs/cgroup", "/sys/fs/cgroup/unified" };
+        struct statfs sf;
+
+        ret[0] = 0;
+        for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]); i++)
+                if (statfs(roots[i], &sf) == 0 && (uint64_t) sf.f_type == CGROUP2_SUPER_MAGIC) {
+                        snprintf(ret, n, "%s", roots[i]);
+                        return;
+                }
+}
+
+/*
+ * Judges a cgroup path (as /proc/PID/cgroup's "0::" line shows it) that should name cgroup id:
+ * the path must still name it (the directory's inode number is the cgroup id), must not be under
+ * user.slice, and every directory on the way must be root's (a delegated subtree is its user's;
+ * see bpf/ctx.bpf.h cgroup_chain_trusted()). Writes the container id ("" if none) to ret_id.
+ * Returns 1 for a container, 0 for none, -EPERM if it is named like a container where no runtime
+ * puts one, -ESTALE if the path names another cgroup now, another negative errno if it cannot be
+ * checked.
+ */
+static int cgroup_judge_path(const Pipeline *p, uint64_t id, const char *path, char ret_id[CONTAINER_ID_MAX + 1])
+{
+        char full[PATH_MAX];
+        struct stat st;
+        size_t len = strlen(path);
+        int r, n;
+
+        ret_id[0] = 0;
+        if (!p->cgroot[0])
+                return -ENOENT;
+        if (path[0] != '/' || strstr(path, "/../") || strstr(path, "/./") ||
+            (len >= 3 && strcmp(path + len - 3, "/..") == 0) || (len >= 2 && strcmp(path + len - 2, "/.") == 0))
+                return -EINVAL;
+        n = snprintf(full, sizeof(full), "%s%s", p->cgroot, strcmp(path, "/") == 0 ? "" : path);
+        if (n < 0 || (size_t) n >= sizeof(full))
+                return -ENAMETOOLONG;
+        if (stat(full, &st) < 0)
+                return -errno;
+        if ((uint64_t) st.st_ino != id || !S_ISDIR(st.st_mode))
+                return -ESTALE;
+        r = container_id_from_cgroup_path(path, ret_id);
+        if (r <= 0) {
+                ret_id[0] = 0;
+                return 0;
+        }
+        if (strncmp(path, "/user.slice/", 12) == 0)
+                goto refused;
+        /* each directory from the first below the root to the cgroup itself */
+        for (size_t i = strlen(p->cgroot) + 1; i <= (size_t) n; i++) {
+                char c = full[i];
+
+                if (c != '/' && c != 0)
+                        continue;
+                full[i] = 0;
+                r = stat(full, &st) < 0 ? -errno : 0;
+                full[i] = c;
+                if (r < 0)
+                        return r;
+                if (st.st_uid != 0)
+                        goto refused;
+        }
+        return 1;
+
+refused:
+        ret_id[0] = 0;
+        return -EPERM;
+}
+
+/* The cgroup v2 path of a process ("0::PATH" in /proc/PID/cgroup) into ret; negative errno if none. */
+static int proc_cgroup_path(uint32_t pid, char *ret, size_t n)
+{
+        char path[64], buf[8192];
+        const char *l, *e;
+        ssize_t len;
+
+        if (!pid)
+                return -ESRCH;
+        snprintf(path, sizeof(path), "/proc/%u/cgroup", pid);
+        len = read_small(path, buf, sizeof(buf));
+        if (len < 0)
+                return (int) len;
+        if ((size_t) len >= sizeof(buf) - 1)
+                return -E2BIG;
+        for (l = buf; l && *l; l = e ? e + 1 : NULL) {
+                e = strchr(l, '\n');
+                if (strncmp(l, "0::", 3) != 0)
+                        continue;
+                l += 3;
+                len = e ? e - l : (ssize_t) strlen(l);
+                if ((size_t) len >= n)
+                        return -ENAMETOOLONG;
+                memcpy(ret, l, (size_t) len);
+                ret[len] = 0;
+                return 0;
+        }
+        return -ENOENT;
+}
+
 static void handle_cgroup(Pipeline *p, const void *rec, size_t len)
 {
         struct tr_cgroup_rec c;
@@ -141,7 +298,98 @@ static void handle_cgroup(Pipeline *p, const void *rec, size_t len)
         c.parent[sizeof(c.parent) - 1] = 0;
         if (container_id_from_cgroup_names(c.name, c.parent, id) <= 0)
                 id[0] = 0;
-        cgtable_set(&p->procs, c.id, id);
+        if (c.flags & TR_CGREC_F_UNTRUSTED) {
+                if (id[0]) {
+                        p->stats.cgroups_refused++;
+                        log_debug("cgroup %llu \"%s\" below \"%s\": a directory of its chain is not root's, "
+                                  "not a container", (unsigned long long) c.id, c.name, c.parent);
+                }
+                (void) cgtable_set(&p->procs, c.id, "", CG_E_UNTRUSTED | CG_E_CHECKED);
+                return;
+        }
+        /* a container's path is checked at its first event, by the process's /proc/PID/cgroup */
+        (void) cgtable_set(&p->procs, c.id, id, id[0] ? 0 : CG_E_CHECKED);
+}
+
+#define CG_RETRY_NS 1000000000ull       /* a cgroup that could not be learnt: ask again after 1 s */
+
+/*
+ * The container id of an event's cgroup. Described by the kernel side (TR_REC_CGROUP) and named
+ * like a container: its path is checked once (cgroup_judge_path()); if the process is gone by then,
+ * the kernel side's verdict (the name, and a chain of root's directories) stands. Not in the table
+ * (evicted, or its record lost: the kernel side describes a cgroup once while its tr_cgseen
+ * remembers it): learnt from the process's /proc/PID/cgroup.
+ */
+static const char *event_container_id(Pipeline *p, const Event *e)
+{
+        uint64_t id = e->h.cgroup_id;
+        char path[PATH_MAX], cid[CONTAINER_ID_MAX + 1];
+        CgEntry *c = cgtable_lookup(&p->procs, id);
+        int r;
+
+        if (c && (c->flags & CG_E_CHECKED))
+                return c->container_id;
+        if (c && (c->flags & CG_E_UNRESOLVED) && e->h.ts < c->retry_ns)
+                return "";
+        r = proc_cgroup_path(proc_pid_of(p, e), path, sizeof(path));
+        if (r >= 0)
+                r = cgroup_judge_path(p, id, path, cid);
+        if (r == -EPERM) {
+                p->stats.cgroups_refused++;
+                log_debug("cgroup %llu %s: named like a container where no runtime puts one, not a container",
+                          (unsigned long long) id, path);
+        }
+        if (c && !(c->flags & CG_E_UNRESOLVED)) {
+                /* described by the kernel side */
+                if (r >= 0 || r == -EPERM)
+                        return cgtable_set(&p->procs, id, r > 0 ? cid : "", CG_E_CHECKED)->container_id;
+                c->flags |= CG_E_CHECKED;
+                return c->container_id;
+        }
+        if (r >= 0 || r == -EPERM) {
+                p->stats.cgroups_learnt++;
+                return cgtable_set(&p->procs, id, r > 0 ? cid : "", CG_E_CHECKED)->container_id;
+        }
+        c = cgtable_set(&p->procs, id, "", CG_E_UNRESOLVED);
+        c->retry_ns = e->h.ts + CG_RETRY_NS;
+        return "";
+}
+
+/*
+ * Is this entry an earlier process's with the same pid? Its start time says so; an entry seeded
+ * from /proc has only /proc's (in clock ticks), which the first event confirms or refutes.
+ */
+static bool proc_is_stale(Proc *pr, const Event *e)
+{
+        if (!e->h.start_time)
+                return false;
+        if (pr->start_time)
+                return pr->start_time != e->h.start_time;
+        if (pr->start_ticks && !start_matches(pr->start_ticks, e->h.start_time))
+                return true;
+        pr->start_time = e->h.start_time;
+        return false;
+}
+
+/* Learns a process the table does not know (or knew as another) from its event and /proc: its
+ * executable only if /proc's process started when the event's did (the pid may be reused again). */
+static void proc_learn(Pipeline *p, Proc *pr, const Event *e)
+{
+        uint32_t pid = proc_pid_of(p, e);
+        uint64_t ticks = proc_start_ticks(pid);
+
+        pr->ppid = e->h.ppid;
+        pr->uid = e->h.uid;
+        pr->start_time = e->h.start_time;
+        pr->cgroup_id = e->h.cgroup_id;
+        memcpy(pr->comm, e->h.comm, sizeof(pr->comm));
+        if (e->h.start_time && (!ticks || !start_matches(ticks, e->h.start_time)))
+                pid = 0;
+        proc_read_exe(pr, pid, proctable_mntns_trusted(&p->procs, e->h.mntns));
+        if (pid && e->h.start_time && proc_start_ticks(pid) != ticks) {
+                pr->exe[0] = 0;         /* the pid was reused while we read */
+                pr->exe_flags = 0;
+        }
 }
 
 /*
@@ -202,23 +450,28 @@ out:
 static void enrich(Pipeline *p, Event *e)
 {
         Proc *pr;
-        const char *cid;
 
         e->wall_ns = e->h.ts + p->boot_to_wall;
         e->hostname = p->hostname;
-        cid = cgtable_get(&p->procs, e->h.cgroup_id);
-        e->container_id = cid ? cid : "";
+        e->container_id = event_container_id(p, e);
 
         /* A process the table does not know (started before us and missed by the /proc scan, or
-         * evicted): learn what we can now, before a fork copies it to the child. At an exec,
-         * /proc already shows the new image: that one's exec_by stays unknown. */
-        if (e->h.type != TR_EV_SCHED_PROCESS_EXEC && !proctable_get(&p->procs, e->h.pid)) {
-                pr = proctable_upsert(&p->procs, e->h.pid);
-                pr->ppid = e->h.ppid;
-                pr->uid = e->h.uid;
-                pr->start_time = e->h.start_time;
-                memcpy(pr->comm, e->h.comm, sizeof(pr->comm));
-                proc_read_exe(pr, proc_pid_of(p, e), proctable_mntns_trusted(&p->procs, e->h.mntns));
+         * evicted), or knows as an earlier one with the same pid (its exit and this one's fork were
+         * lost): learn what we can now, before a fork copies it to the child. At an exec, /proc
+         * already shows the new image: that one's exec_by stays unknown (track_exec() handles a
+         * stale entry itself). */
+        if (e->h.type != TR_EV_SCHED_PROCESS_EXEC) {
+                pr = proctable_get(&p->procs, e->h.pid);
+                if (pr && proc_is_stale(pr, e)) {
+                        p->stats.procs_relearnt++;
+                        log_debug("pid %u: the table knew an earlier process (started %llu, this one %llu), "
+                                  "learning it again", e->h.pid, (unsigned long long) pr->start_time,
+                                  (unsigned long long) e->h.start_time);
+                        proctable_remove(&p->procs, e->h.pid);
+                        pr = NULL;
+                }
+                if (!pr)
+                        proc_learn(p, proctable_upsert(&p->procs, e->h.pid), e);
         }
         proctable_track(&p->procs, e);
         pr = proctable_get(&p->procs, e->h.pid);
@@ -306,6 +559,7 @@ int pipeline_get_stats(Pipeline *p, PipelineStats *ret)
         p->stats.lost = bs.lost;
         p->stats.filtered = bs.filtered;
         p->stats.shed = bs.shed;
+        p->stats.cgroups_evicted = p->procs.cg_evicted;
         *ret = p->stats;
         return 0;
 }
@@ -372,6 +626,7 @@ int pipeline_new(sd_event *e, const BpfOptions *o, pipeline_event_fn fn, void *u
         r = proctable_init(&p->procs);
         if (r < 0)
                 goto fail;
+        cgroup2_root(p->cgroot, sizeof(p->cgroot));
         /* Paths are trusted as seen in PID 1's mount namespace (unreadable without CAP_SYS_PTRACE) or
          * in the agent's own (a private one under the unit's sandboxing): no other process can
          * change what a path there names without root. */

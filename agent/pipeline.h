@@ -24,6 +24,13 @@ typedef struct PipelineStats {
         uint64_t filtered;              /* dropped by in-kernel predicates */
         uint64_t shed;                  /* shed by the kernel side from flooding processes (per-CPU counters) */
         uint64_t shed_reported;         /* of those, reported per process by TR_REC_SHED records */
+        uint64_t cgroups_evicted;       /* cgroup table entries pushed out by newer cgroups */
+        uint64_t cgroups_learnt;        /* cgroups the kernel side did not describe (any more), learnt
+                                         * from /proc/PID/cgroup */
+        uint64_t cgroups_refused;       /* cgroups named like a container, refused: a directory of
+                                         * theirs is not root's, or they are under user.slice */
+        uint64_t procs_relearnt;        /* table entries of an earlier process with the same pid (its
+                                         * exit or the new one's fork lost), learnt again */
 } PipelineStats;
 
 /* The processes the kernel side shed events of, since the last detection-gap report. */
@@ -56,6 +63,8 @@ struct Pipeline {
         /* The agent's own pid namespace, when it is not the initial one (a container): /proc then
          * numbers processes in it, not by the host pids the kernel side reports. 0 = initial. */
         uint32_t own_pidns;
+        /* The cgroup v2 mount ("" if none): cgroup paths from /proc/PID/cgroup are checked there. */
+        char cgroot[32];
 };
 
 int pipeline_new(sd_event *e, const BpfOptions *o, pipeline_event_fn fn, void *userdata, Pipeline **ret);

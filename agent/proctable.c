@@ -52,6 +52,8 @@ int proctable_init(ProcTable *t)
                 t->buckets[i] = -1;
         for (size_t i = 0; i < NCGBUCKETS; i++)
                 t->cg_buckets[i] = -1;
+        t->cg_free = 0;
+        t->cg_oldest = t->cg_newest = -1;
         t->free_head = 0;       /* and every entry's relative next is 0: see free_next() */
         t->oldest = t->newest = -1;
         return 0;
@@ -280,36 +282,102 @@ unsigned proctable_ancestors(ProcTable *t, uint32_t pid, const Proc **ret, unsig
         return n;
 }
 
-void cgtable_set(ProcTable *t, uint64_t id, const char *container_id)
+static void cg_order_unlink(ProcTable *t, int32_t i)
 {
-        unsigned b = hash_cg(id);
-        CgEntry *e;
+        CgEntry *e = &t->cgs[i];
 
-        for (int32_t i = t->cg_buckets[b]; i >= 0; i = t->cgs[i].next)
-                if (t->cgs[i].id == id) {
-                        e = &t->cgs[i];
-                        goto fill;
-                }
-        if (t->cg_count >= CGTABLE_MAX) {
-                /* Full: start over. Cgroups are re-described by the kernel side when its own
-                 * LRU forgets them; until then their events show no container id. */
-                for (size_t k = 0; k < NCGBUCKETS; k++)
-                        t->cg_buckets[k] = -1;
-                t->cg_count = 0;
+        if (e->older >= 0)
+                t->cgs[e->older].newer = e->newer;
+        else
+                t->cg_oldest = e->newer;
+        if (e->newer >= 0)
+                t->cgs[e->newer].older = e->older;
+        else
+                t->cg_newest = e->older;
+}
+
+static void cg_order_push(ProcTable *t, int32_t i)
+{
+        CgEntry *e = &t->cgs[i];
+
+        e->older = t->cg_newest;
+        e->newer = -1;
+        if (t->cg_newest >= 0)
+                t->cgs[t->cg_newest].newer = i;
+        else
+                t->cg_oldest = i;
+        t->cg_newest = i;
+}
+
+/* Unhooks entry i from its hash chain and the use order; it is then free for reuse. */
+static void cg_remove(ProcTable *t, int32_t i)
+{
+        int32_t *link = &t->cg_buckets[hash_cg(t->cgs[i].id)];
+
+        while (*link >= 0 && *link != i)
+                link = &t->cgs[*link].next;
+        if (*link == i)
+                *link = t->cgs[i].next;
+        cg_order_unlink(t, i);
+        t->cg_count--;
+}
+
+static int32_t cg_find(ProcTable *t, uint64_t id)
+{
+        for (int32_t i = t->cg_buckets[hash_cg(id)]; i >= 0; i = t->cgs[i].next)
+                if (t->cgs[i].id == id)
+                        return i;
+        return -1;
+}
+
+CgEntry *cgtable_lookup(ProcTable *t, uint64_t id)
+{
+        int32_t i = cg_find(t, id);
+
+        if (i < 0)
+                return NULL;
+        if (i != t->cg_newest) {
+                cg_order_unlink(t, i);
+                cg_order_push(t, i);
         }
-        e = &t->cgs[t->cg_count];
-        e->id = id;
-        e->next = t->cg_buckets[b];
-        t->cg_buckets[b] = (int32_t) t->cg_count++;
-fill:
+        return &t->cgs[i];
+}
+
+CgEntry *cgtable_set(ProcTable *t, uint64_t id, const char *container_id, uint8_t flags)
+{
+        CgEntry *e = cgtable_lookup(t, id);
+        int32_t i;
+        unsigned b;
+
+        if (!e) {
+                if (t->cg_free >= 0) {
+                        /* entries are used in index order: the free one is the next unused */
+                        i = t->cg_free;
+                        t->cg_free = i + 1 < CGTABLE_MAX ? i + 1 : -1;
+                } else {
+                        i = t->cg_oldest;
+                        cg_remove(t, i);
+                        t->cg_evicted++;
+                }
+                e = &t->cgs[i];
+                memset(e, 0, sizeof(*e));
+                e->id = id;
+                b = hash_cg(id);
+                e->next = t->cg_buckets[b];
+                t->cg_buckets[b] = i;
+                cg_order_push(t, i);
+                t->cg_count++;
+        }
         strncpy(e->container_id, container_id ? container_id : "", CONTAINER_ID_MAX);
         e->container_id[CONTAINER_ID_MAX] = 0;
+        e->flags = flags;
+        e->retry_ns = 0;
+        return e;
 }
 
 const char *cgtable_get(ProcTable *t, uint64_t id)
 {
-        for (int32_t i = t->cg_buckets[hash_cg(id)]; i >= 0; i = t->cgs[i].next)
-                if (t->cgs[i].id == id)
-                        return t->cgs[i].container_id;
-        return NULL;
+        const CgEntry *e = cgtable_lookup(t, id);
+
+        return e && !(e->flags & CG_E_UNRESOLVED) ? e->container_id : NULL;
 }

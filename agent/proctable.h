@@ -13,7 +13,10 @@
  * seen in a trusted mount namespace (PID 1's or the agent's own: elsewhere, in a mount namespace
  * of its own, a process can make any file appear under any path).
  *
- * Also the cgroup table: cgroup id → container id, from TR_REC_CGROUP records.
+ * Also the cgroup table: cgroup id → container id, from TR_REC_CGROUP records (or, for a cgroup the
+ * kernel side described before this table forgot it, from /proc/PID/cgroup: see pipeline.c). A
+ * least-recently-used cache of CGTABLE_MAX fixed-size entries (CGTABLE_BYTES in all, allocated at
+ * init): a busy host's cgroups push out the ones not seen for longest, never the whole table.
  */
 #pragma once
 
@@ -26,13 +29,17 @@
 #define PROCTABLE_MAX   16384
 #define PROC_EXE_MAX    256
 #define ANCESTORS_MAX   5
-#define CGTABLE_MAX     4096
+#define CGTABLE_MAX     4096            /* the kernel side's tr_cgseen holds as many */
+#define CGTABLE_BYTES   (CGTABLE_MAX * sizeof(CgEntry))
 
 typedef struct Proc {
         uint32_t pid;
         uint32_t ppid;
         uint32_t uid;
-        uint64_t start_time;            /* 0 = unknown (seeded from /proc) */
+        uint64_t start_time;            /* the kernel's task start_time (CLOCK_MONOTONIC ns); 0 =
+                                         * unknown (seeded from /proc) */
+        uint64_t start_ticks;           /* seeded from /proc: its starttime (clock ticks since
+                                         * boot, CLOCK_BOOTTIME), until start_time is known */
         uint64_t cgroup_id;
         char comm[16];
         char exe[PROC_EXE_MAX];         /* "" = unknown */
@@ -49,9 +56,21 @@ typedef struct Proc {
         int32_t older, newer;           /* insertion order, for eviction */
 } Proc;
 
+/* CgEntry.flags */
+enum {
+        CG_E_UNTRUSTED  = 1 << 0,       /* the kernel side found a directory of its chain that is not
+                                         * root's (TR_CGREC_F_UNTRUSTED): never a container */
+        CG_E_CHECKED    = 1 << 1,       /* its path was checked (pipeline.c cgroup_judge_path()), or
+                                         * there is nothing to check: no container id */
+        CG_E_UNRESOLVED = 1 << 2,       /* not learnt (the process was gone): ask again after retry_ns */
+};
+
 typedef struct CgEntry {
         uint64_t id;
-        int32_t next;
+        uint64_t retry_ns;              /* CG_E_UNRESOLVED: boot-time ns after which to ask again */
+        int32_t next;                   /* hash chain */
+        int32_t older, newer;           /* use order, for eviction */
+        uint8_t flags;                  /* CG_E_* */
         char container_id[CONTAINER_ID_MAX + 1];
 } CgEntry;
 
@@ -66,6 +85,9 @@ typedef struct ProcTable {
         int32_t cg_buckets[1024];
         CgEntry *cgs;                   /* CGTABLE_MAX */
         unsigned cg_count;
+        int32_t cg_free;                /* the next entry never used (-1: all are in use) */
+        int32_t cg_oldest, cg_newest;   /* least and most recently used */
+        uint64_t cg_evicted;            /* entries pushed out by newer cgroups */
 
         uint32_t trusted_mntns[2];      /* mount namespace inode numbers; 0 = none */
 } ProcTable;
@@ -95,6 +117,11 @@ void proctable_track(ProcTable *t, const Event *e);
 /* Ancestors of pid, nearest first, at most max (<= ANCESTORS_MAX); stops at pid 0/1 or a loop. */
 unsigned proctable_ancestors(ProcTable *t, uint32_t pid, const Proc **ret, unsigned max);
 
-void cgtable_set(ProcTable *t, uint64_t id, const char *container_id);
-/* The container id for a cgroup, "" if it is not a container, NULL if unknown. */
+/* Sets a cgroup's container id ("" or NULL: not a container) and CG_E_* flags, making it the most
+ * recently used; when the table is full the least recently used entry makes room (counted in
+ * cg_evicted). Returns the entry. */
+CgEntry *cgtable_set(ProcTable *t, uint64_t id, const char *container_id, uint8_t flags);
+/* A cgroup's entry, made the most recently used; NULL if unknown. */
+CgEntry *cgtable_lookup(ProcTable *t, uint64_t id);
+/* The container id for a cgroup, "" if it is not a container, NULL if unknown or unresolved. */
 const char *cgtable_get(ProcTable *t, uint64_t id);

@@ -72,6 +72,10 @@ static __always_inline void ctx_fill(struct tr_event_hdr *h, __u32 type, __u64 c
 #define CG_CLASSIFIED   1
 #define CG_CONTAINER    2
 #define CG_DESCRIBED    4
+#define CG_UNTRUSTED    8       /* a directory of its chain is not root's, or the chain is too deep */
+
+/* Directories of a cgroup's chain (itself, its parent, ...) whose owner is checked. */
+#define CG_OWNER_DEPTH  16
 
 static __always_inline int has_prefix(const char *s, const char *p, int n)
 {
@@ -117,6 +121,48 @@ static __always_inline int cgroup_name_is_container(const char *name, long len, 
         return hex;
 }
 
+/*
+ * Was every directory from this cgroup up to the root made by root, and is it outside user.slice?
+ * A cgroup directory belongs to whoever made it (the kernel sets a non-root creator's uid on it,
+ * kernel/cgroup/cgroup.c cgroup_kn_set_ugid()), and a delegated one (systemd's Delegate=,
+ * user@UID.service) is chown()ed to its user: kernfs keeps that uid in kn->iattr, which is NULL
+ * while the node has root's default owner. So a user can name a cgroup "docker-<id>.scope" only
+ * below a directory that is not root's, and such a cgroup is not taken for a container; nor is
+ * anything under user.slice, where no container runtime running as root puts one. A chain deeper
+ * than CG_OWNER_DEPTH is not trusted either (a user can nest their delegated subtree that deep; no
+ * runtime does).
+ */
+static __always_inline int cgroup_chain_trusted(struct kernfs_node *kn)
+{
+        struct kernfs_node *top = NULL;         /* the last one below the root: a top-level cgroup */
+        int done = !kn;
+        char name[12];
+
+        for (int i = 0; i < CG_OWNER_DEPTH && !done; i++) {
+                struct kernfs_iattrs *ia = BPF_CORE_READ(kn, iattr);
+                struct kernfs_node *parent;
+
+                if (ia && BPF_CORE_READ(ia, ia_uid.val) != 0)
+                        return 0;
+                parent = core__kernfs_parent(kn);
+                if (!parent) {
+                        done = 1;       /* kn is the root */
+                        break;
+                }
+                top = kn;
+                kn = parent;
+        }
+        if (!done)
+                return 0;               /* deeper than CG_OWNER_DEPTH */
+        if (!top)
+                return 1;
+        name[0] = 0;
+        if (bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(top, name)) == 11 &&
+            has_prefix(name, "user.slice", 11))
+                return 0;
+        return 1;
+}
+
 /* CG_* bits for the current task's cgroup (v2 default hierarchy), classifying it on first sight. */
 static __always_inline __u8 cgroup_class_body(struct task_struct *task, __u64 id)
 {
@@ -140,8 +186,9 @@ static __always_inline __u8 cgroup_class_body(struct task_struct *task, __u64 id
         if (pkn)
                 bpf_probe_read_kernel_str(pb->buf + 128, 128, BPF_CORE_READ(pkn, name));
         len = len > 0 ? len - 1 : 0;
-        cls = CG_CLASSIFIED | (cgroup_name_is_container(pb->buf, len, pb->buf + 128) ? CG_CONTAINER : 0) |
-              (v ? (*v & CG_DESCRIBED) : 0);
+        cls = CG_CLASSIFIED | (v ? (*v & CG_DESCRIBED) : 0) | (cgroup_chain_trusted(kn) ? 0 : CG_UNTRUSTED);
+        if (!(cls & CG_UNTRUSTED) && cgroup_name_is_container(pb->buf, len, pb->buf + 128))
+                cls |= CG_CONTAINER;
         bpf_map_update_elem(&tr_cgseen, &id, &cls, BPF_ANY);
         return cls;
 }
@@ -179,6 +226,8 @@ static __always_inline void cgroup_describe(struct tr_settings *s, struct task_s
         c->id = id;
         c->name[0] = 0;
         c->parent[0] = 0;
+        c->flags = cls & CG_UNTRUSTED ? TR_CGREC_F_UNTRUSTED : 0;
+        c->pad = 0;
         bpf_probe_read_kernel_str(c->name, sizeof(c->name), BPF_CORE_READ(kn, name));
         if (pkn)
                 bpf_probe_read_kernel_str(c->parent, sizeof(c->parent), BPF_CORE_READ(pkn, name));

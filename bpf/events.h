@@ -181,12 +181,22 @@ struct tr_fdinfo {
 };
 _Static_assert(sizeof(struct tr_fdinfo) == 80, "tr_fdinfo layout");
 
-/* TR_REC_CGROUP payload, after the header: the cgroup's own name and its parent's. */
+/* TR_REC_CGROUP payload, after the header: the cgroup's own name and its parent's, and what the
+ * kernel side found of its owners (bpf/ctx.bpf.h cgroup_chain_trusted()). */
 struct tr_cgroup_rec {
         __u64 id;
         char name[128];
         char parent[128];
+        __u32 flags;            /* TR_CGREC_F_* */
+        __u32 pad;
 };
+_Static_assert(sizeof(struct tr_cgroup_rec) == 272, "tr_cgroup_rec layout");
+
+/* tr_cgroup_rec.flags */
+#define TR_CGREC_F_UNTRUSTED    1       /* a directory from the cgroup up to the root is not owned by
+                                         * root (a delegated subtree, a user's own cgroup), or the
+                                         * chain is deeper than the kernel side checks: never a
+                                         * container, whatever its name */
 
 /* TR_REC_SHED payload. Sent before the process's next admitted event, or at its exit. */
 struct tr_shed_rec {

@@ -242,54 +242,84 @@ static void test_cgtable(void)
 {
         char id[CONTAINER_ID_MAX + 1];
         char longid[200];
+        CgEntry *e;
 
         fresh();
         CHECK(cgtable_get(t, 77) == NULL);
-        cgtable_set(t, 77, "4f2c9a7e1b3d");
+        cgtable_set(t, 77, "4f2c9a7e1b3d", CG_E_CHECKED);
         CHECK_STREQ(cgtable_get(t, 77), "4f2c9a7e1b3d");
-        cgtable_set(t, 78, "");
+        cgtable_set(t, 78, "", CG_E_CHECKED);
         CHECK_STREQ(cgtable_get(t, 78), "");            /* known, not a container */
-        cgtable_set(t, 79, NULL);
+        cgtable_set(t, 79, NULL, CG_E_CHECKED);
         CHECK_STREQ(cgtable_get(t, 79), "");
-        cgtable_set(t, 77, "abc");                      /* update in place */
+        cgtable_set(t, 77, "abc", 0);                   /* update in place */
         CHECK_STREQ(cgtable_get(t, 77), "abc");
+        CHECK_INT(cgtable_lookup(t, 77)->flags, 0);
         CHECK_INT(t->cg_count, 3);
         memset(longid, 'f', sizeof(longid) - 1);
         longid[sizeof(longid) - 1] = 0;
-        cgtable_set(t, 80, longid);                     /* cut to CONTAINER_ID_MAX */
+        cgtable_set(t, 80, longid, 0);                  /* cut to CONTAINER_ID_MAX */
         CHECK_INT(strlen(cgtable_get(t, 80)), CONTAINER_ID_MAX);
-        cgtable_set(t, 0, "zero");
-        cgtable_set(t, UINT64_MAX, "max");
+        cgtable_set(t, 0, "zero", 0);
+        cgtable_set(t, UINT64_MAX, "max", 0);
         CHECK_STREQ(cgtable_get(t, 0), "zero");
         CHECK_STREQ(cgtable_get(t, UINT64_MAX), "max");
+        /* an unresolved cgroup is known to the table but has no container id yet */
+        e = cgtable_set(t, 81, "", CG_E_UNRESOLVED);
+        e->retry_ns = 5;
+        CHECK(cgtable_get(t, 81) == NULL);
+        CHECK(cgtable_lookup(t, 81) == e && e->retry_ns == 5);
+        cgtable_set(t, 81, "def", CG_E_CHECKED);        /* learnt later: the retry time is gone */
+        CHECK_STREQ(cgtable_get(t, 81), "def");
+        CHECK_INT(cgtable_lookup(t, 81)->retry_ns, 0);
 
-        /* overflow: the table starts over, and keeps working */
+        /* full: the least recently used entry makes room, one at a time, and is counted */
         fresh();
         for (uint64_t i = 0; i < CGTABLE_MAX; i++) {
                 snprintf(id, sizeof(id), "c%llu", (unsigned long long) i);
-                cgtable_set(t, 1000 + i * 7919, id);
+                cgtable_set(t, 1000 + i * 7919, id, CG_E_CHECKED);
         }
         CHECK_INT(t->cg_count, CGTABLE_MAX);
-        CHECK_STREQ(cgtable_get(t, 1000), "c0");
-        CHECK_STREQ(cgtable_get(t, 1000 + (CGTABLE_MAX - 1) * 7919ull), "c4095");
-        cgtable_set(t, 5, "new");
-        CHECK_INT(t->cg_count, 1);
+        CHECK_INT(t->cg_evicted, 0);
+        CHECK_STREQ(cgtable_get(t, 1000), "c0");        /* used: now the most recent */
+        cgtable_set(t, 5, "new", CG_E_CHECKED);
+        CHECK_INT(t->cg_count, CGTABLE_MAX);
+        CHECK_INT(t->cg_evicted, 1);
         CHECK_STREQ(cgtable_get(t, 5), "new");
-        CHECK(cgtable_get(t, 1000) == NULL);            /* forgotten */
-        CHECK(cgtable_get(t, 1000 + 7919) == NULL);
-        /* updating an existing entry in a full table does not reset it */
+        CHECK_STREQ(cgtable_get(t, 1000), "c0");        /* kept: it was used */
+        CHECK(cgtable_get(t, 1000 + 7919) == NULL);     /* c1, the least recently used, is gone */
+        CHECK_STREQ(cgtable_get(t, 1000 + 2 * 7919), "c2");
+        CHECK_STREQ(cgtable_get(t, 1000 + (CGTABLE_MAX - 1) * 7919ull), "c4095");
+        /* updating an existing entry in a full table evicts nothing */
         fresh();
         for (uint64_t i = 0; i < CGTABLE_MAX; i++)
-                cgtable_set(t, i + 1, "x");
-        cgtable_set(t, 1, "y");
+                cgtable_set(t, i + 1, "x", CG_E_CHECKED);
+        cgtable_set(t, 1, "y", CG_E_CHECKED);
         CHECK_INT(t->cg_count, CGTABLE_MAX);
+        CHECK_INT(t->cg_evicted, 0);
         CHECK_STREQ(cgtable_get(t, 1), "y");
         CHECK_STREQ(cgtable_get(t, CGTABLE_MAX), "x");
-        /* after a reset, refill past the end again */
-        for (uint64_t i = 0; i < 3 * CGTABLE_MAX; i++)
-                cgtable_set(t, 100000 + i, "z");
-        CHECK(t->cg_count >= 1 && t->cg_count <= CGTABLE_MAX);
-        CHECK_STREQ(cgtable_get(t, 100000 + 3 * CGTABLE_MAX - 1), "z");
+        /* churn: 3 tables' worth of new cgroups while one stays in use; it is never pushed out,
+         * and the newest are all there */
+        for (uint64_t i = 0; i < 3 * CGTABLE_MAX; i++) {
+                cgtable_set(t, 100000 + i, "z", CG_E_CHECKED);
+                if (i % 100 == 0)
+                        CHECK_STREQ(cgtable_get(t, 1), "y");
+        }
+        CHECK_INT(t->cg_count, CGTABLE_MAX);
+        CHECK_INT(t->cg_evicted, 3 * CGTABLE_MAX);
+        CHECK_STREQ(cgtable_get(t, 1), "y");
+        for (uint64_t i = 2 * CGTABLE_MAX + 1; i < 3 * CGTABLE_MAX; i++)
+                CHECK(cgtable_get(t, 100000 + i) != NULL);
+        CHECK(cgtable_get(t, 100000) == NULL);
+        /* the use order is a consistent list of all entries */
+        {
+                unsigned n = 0;
+
+                for (int32_t i = t->cg_oldest; i >= 0 && n <= CGTABLE_MAX; i = t->cgs[i].newer)
+                        n++;
+                CHECK_INT(n, CGTABLE_MAX);
+        }
 }
 
 /* ------------------------------------------------------------------------------------------------ */
