@@ -93,8 +93,9 @@ void finding_write_json(JsonW *w, const Finding *f)
         jsonw_arr_close(w);
         jsonw_obj_close(w);
 
+        /* the event without the process's environment: what the rule matched in it is in "data" */
         jsonw_key(w, "event");
-        event_write_json(w, e);
+        event_write_json_opts(w, e, EVENT_JSON_NO_ENV);
         jsonw_obj_close(w);
 }
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * A finding as JSON (the form every sink carries: stdout, journal TRACEE_DETECTION, webhooks) and
+ * A finding as JSON (the form every sink carries: stdout, journal TRACEE_DETECTION, webhooks, D-Bus;
+ * its event never holds the process's whole environment, only what the rule matched) and
  * as a short block for people. Pure code.
  */
 #pragma once
