@@ -21,23 +21,43 @@
 #include "bus-api.h"
 #include "log.h"
 
-static int check_root(sd_bus_message *m, sd_bus_error *error)
+/* The caller's effective uid, from the bus (never from an argument). */
+static int sender_euid(sd_bus_message *m, uid_t *ret, sd_bus_error *error)
 {
         sd_bus_creds *creds = NULL;
-        uid_t euid;
         int r;
 
         r = sd_bus_query_sender_creds(m, SD_BUS_CREDS_EUID | SD_BUS_CREDS_AUGMENT, &creds);
         if (r < 0)
                 return sd_bus_error_set_errnof(error, r, "Cannot determine the caller's credentials: %m");
-        r = sd_bus_creds_get_euid(creds, &euid);
+        r = sd_bus_creds_get_euid(creds, ret);
         sd_bus_creds_unref(creds);
         if (r < 0)
                 return sd_bus_error_set_errnof(error, r, "Cannot determine the caller's uid: %m");
+        return 0;
+}
+
+static int check_root(sd_bus_message *m, sd_bus_error *error)
+{
+        uid_t euid;
+        int r;
+
+        r = sender_euid(m, &euid, error);
+        if (r < 0)
+                return r;
         if (euid != 0)
                 return sd_bus_error_setf(error, TRACEE_ERROR_ACCESS_DENIED,
                                          "Changing Tracee's rules needs root (caller uid %u)", (unsigned) euid);
         return 0;
+}
+
+/* Whether the reply may hold what only root may read (exceptions, webhook URLs); when the uid
+ * cannot be told, it may not. */
+static bool caller_is_root(sd_bus_message *m)
+{
+        uid_t euid;
+
+        return sender_euid(m, &euid, NULL) >= 0 && euid == 0;
 }
 
 static int no_such_rule(sd_bus_error *error, const char *id)
@@ -126,7 +146,7 @@ static int method_describe_rule(sd_bus_message *m, void *userdata, sd_bus_error 
         if (r < 0)
                 return r;
         jsonw_reset(&c->w);
-        context_describe_rule_json(c, s, &c->w);
+        context_describe_rule_json(c, s, &c->w, caller_is_root(m));
         return reply_json(m, &c->w);
 }
 
@@ -182,7 +202,7 @@ static int method_describe(sd_bus_message *m, void *userdata, sd_bus_error *erro
         Context *c = userdata;
 
         jsonw_reset(&c->w);
-        context_describe_json(c, &c->w);
+        context_describe_json(c, &c->w, caller_is_root(m));
         return reply_json(m, &c->w);
 }
 
