@@ -60,7 +60,10 @@ typedef struct Context {
 
 /* bus.c */
 int bus_setup(Context *c);
+/* json: the whole finding, for root's subscribers; everyone else is sent its redacted form */
 void bus_emit_detection(Context *c, const Finding *f, const char *json);
+/* Forgets the subscribers and closes the connection. */
+void bus_done(Context *c);
 void bus_emit_changed(Context *c, const char *property);
 
 /* detect.c */

@@ -19,6 +19,7 @@
 
 #include "agent.h"
 #include "bus-api.h"
+#include "finding.h"
 #include "log.h"
 
 /* The caller's effective uid, from the bus (never from an argument). */
@@ -37,7 +38,8 @@ static int sender_euid(sd_bus_message *m, uid_t *ret, sd_bus_error *error)
         return 0;
 }
 
-static int check_root(sd_bus_message *m, sd_bus_error *error)
+/* what: "Changing Tracee's rules", for "… needs root (caller uid N)" */
+static int check_root_for(sd_bus_message *m, const char *what, sd_bus_error *error)
 {
         uid_t euid;
         int r;
@@ -46,9 +48,14 @@ static int check_root(sd_bus_message *m, sd_bus_error *error)
         if (r < 0)
                 return r;
         if (euid != 0)
-                return sd_bus_error_setf(error, TRACEE_ERROR_ACCESS_DENIED,
-                                         "Changing Tracee's rules needs root (caller uid %u)", (unsigned) euid);
+                return sd_bus_error_setf(error, TRACEE_ERROR_ACCESS_DENIED, "%s needs root (caller uid %u)", what,
+                                         (unsigned) euid);
         return 0;
+}
+
+static int check_root(sd_bus_message *m, sd_bus_error *error)
+{
+        return check_root_for(m, "Changing Tracee's rules", error);
 }
 
 /* Whether the reply may hold what only root may read (exceptions, webhook URLs); when the uid
@@ -206,6 +213,40 @@ static int method_describe(sd_bus_message *m, void *userdata, sd_bus_error *erro
         return reply_json(m, &c->w);
 }
 
+/*
+ * The whole finding goes only to the connections root subscribed (SubscribeDetections), addressed
+ * to each; the broadcast Detection carries the redacted form (finding_write_json_redacted()). The
+ * bus forgets a connection that leaves, and so does the tracker. One agent per process: the tracker
+ * lives here, not in Context, and goes with the connection it belongs to (bus_done()).
+ */
+#define SUBSCRIBERS_MAX 32
+static sd_bus_track *subscribers;
+
+static int method_subscribe_detections(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+        Context *c = userdata;
+        int r;
+
+        r = check_root_for(m, "Following the whole findings", error);
+        if (r < 0)
+                return r;
+        if (!subscribers) {
+                r = sd_bus_track_new(c->bus, &subscribers, NULL, NULL);
+                if (r < 0)
+                        return sd_bus_error_set_errnof(error, r, "Cannot track subscribers: %m");
+        }
+        if (sd_bus_track_count_sender(subscribers, m) > 0)
+                return sd_bus_reply_method_return(m, NULL);
+        if (sd_bus_track_count(subscribers) >= SUBSCRIBERS_MAX)
+                return sd_bus_error_setf(error, SD_BUS_ERROR_LIMITS_EXCEEDED,
+                                         "Already %u subscribers to the whole findings", SUBSCRIBERS_MAX);
+        r = sd_bus_track_add_sender(subscribers, m);
+        if (r < 0)
+                return sd_bus_error_set_errnof(error, r, "Cannot track the subscriber %s: %m",
+                                               sd_bus_message_get_sender(m) ?: "?");
+        return sd_bus_reply_method_return(m, NULL);
+}
+
 static int property_get(sd_bus *bus, const char *path, const char *interface, const char *property,
                         sd_bus_message *reply, void *userdata, sd_bus_error *error)
 {
@@ -276,16 +317,46 @@ static const sd_bus_vtable agent_vtable[] = {
                                 SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("Describe", SD_BUS_NO_ARGS, SD_BUS_RESULT("s", json), method_describe,
                                 SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("SubscribeDetections", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT,
+                                method_subscribe_detections, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_SIGNAL_WITH_ARGS("Detection", SD_BUS_ARGS("s", rule_id, "s", severity, "s", finding), 0),
         SD_BUS_VTABLE_END
 };
 
 void bus_emit_detection(Context *c, const Finding *f, const char *json)
 {
+        const char *sev = severity_to_string(f->rule->severity);
+        JsonW w = {};
+
         if (!c->bus)
                 return;
-        (void) sd_bus_emit_signal(c->bus, TRACEE_BUS_PATH, TRACEE_BUS_INTERFACE, "Detection", "sss", f->rule->id,
-                                  severity_to_string(f->rule->severity), json);
+        for (const char *to = sd_bus_track_first(subscribers); to; to = sd_bus_track_next(subscribers)) {
+                sd_bus_message *s = NULL;
+                int r;
+
+                r = sd_bus_message_new_signal(c->bus, &s, TRACEE_BUS_PATH, TRACEE_BUS_INTERFACE, "Detection");
+                if (r >= 0)
+                        r = sd_bus_message_set_destination(s, to);
+                if (r >= 0)
+                        r = sd_bus_message_append(s, "sss", f->rule->id, sev, json);
+                if (r >= 0)
+                        r = sd_bus_send(c->bus, s, NULL);
+                sd_bus_message_unref(s);
+                if (r < 0)
+                        log_debug_errno(r, "D-Bus: cannot send the finding to %s, ignoring: %m", to);
+        }
+        finding_write_json_redacted(&w, f);
+        if (jsonw_ok(&w))
+                (void) sd_bus_emit_signal(c->bus, TRACEE_BUS_PATH, TRACEE_BUS_INTERFACE, "Detection", "sss",
+                                          f->rule->id, sev, w.buf);
+        jsonw_done(&w);
+}
+
+void bus_done(Context *c)
+{
+        subscribers = sd_bus_track_unref(subscribers);
+        c->vtable_slot = sd_bus_slot_unref(c->vtable_slot);
+        c->bus = sd_bus_flush_close_unref(c->bus);
 }
 
 void bus_emit_changed(Context *c, const char *property)
@@ -312,8 +383,7 @@ static int on_reconnect_timer(sd_event_source *s, uint64_t usec, void *userdata)
         Context *c = userdata;
         int r;
 
-        c->vtable_slot = sd_bus_slot_unref(c->vtable_slot);
-        c->bus = sd_bus_flush_close_unref(c->bus);
+        bus_done(c);
         reconnect_attempts++;
         r = bus_connect(c);
         if (r < 0) {

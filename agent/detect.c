@@ -838,8 +838,7 @@ static void context_done(Context *c)
         pipeline_free(c->pipeline);
         c->pipeline = NULL;
         c->webhooks = webhooks_free(c->webhooks);
-        sd_bus_slot_unref(c->vtable_slot);
-        sd_bus_flush_close_unref(c->bus);
+        bus_done(c);
         sd_event_source_disable_unref(c->status_timer);
         sd_event_source_disable_unref(c->sighup);
         sd_event_unref(c->event);

@@ -1301,10 +1301,17 @@ static void print_signal_human(const char *rule_id, const char *severity, const 
         json_object_put(o);
 }
 
+/* Subscribed (SubscribeDetections): the whole findings come addressed to us, and the broadcast
+ * (redacted) copies are skipped. */
+static bool follow_subscribed;
+
 static int on_detection(sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
 {
         const char *rule_id, *severity, *finding;
         int r;
+
+        if (follow_subscribed && !sd_bus_message_get_destination(m))
+                return 0;
 
         r = sd_bus_message_read(m, "sss", &rule_id, &severity, &finding);
         if (r < 0) {
@@ -1325,6 +1332,28 @@ static int on_detection(sd_bus_message *m, void *userdata, sd_bus_error *ret_err
         return 0;
 }
 
+/*
+ * Asks for the whole findings (root only). An agent without the method (older) broadcasts them
+ * whole: follow the broadcast then. Returns 0, or the failed call's error (one line logged).
+ */
+static int follow_subscribe(sd_bus *bus)
+{
+        sd_bus_error error = SD_BUS_ERROR_NULL;
+        int r;
+
+        r = sd_bus_call_method(bus, TRACEE_BUS_NAME, TRACEE_BUS_PATH, TRACEE_BUS_INTERFACE, "SubscribeDetections",
+                               &error, NULL, NULL);
+        follow_subscribed = r >= 0;
+        if (r < 0 && sd_bus_error_has_name(&error, SD_BUS_ERROR_UNKNOWN_METHOD))
+                r = 0;
+        else if (r < 0 && sd_bus_error_has_name(&error, SD_BUS_ERROR_ACCESS_DENIED))
+                r = call_failed("following detections live needs root", &error, r);
+        else if (r < 0)
+                r = call_failed("subscribe to the detections", &error, r);
+        sd_bus_error_free(&error);
+        return r;
+}
+
 static int on_owner_changed(sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
 {
         const char *name, *old_owner, *new_owner;
@@ -1333,8 +1362,11 @@ static int on_owner_changed(sd_bus_message *m, void *userdata, sd_bus_error *ret
                 return 0;
         if (!*new_owner)
                 log_info("tracee stopped; waiting for it to come back (Ctrl-C to quit)");
-        else if (!*old_owner)
+        else if (!*old_owner) {
                 log_info("tracee started");
+                /* a new agent knows no subscribers */
+                (void) follow_subscribe(sd_bus_message_get_bus(m));
+        }
         return 0;
 }
 
@@ -1373,6 +1405,9 @@ static int detections_follow(sd_bus *bus)
                 r = log_error_errno(r, "cannot watch the agent's bus name: %m");
                 goto finish;
         }
+        r = follow_subscribe(bus);
+        if (r < 0)
+                goto finish;
 
         sigemptyset(&mask);
         sigaddset(&mask, SIGINT);
