@@ -1504,7 +1504,7 @@ static void help(void)
                "                          \"-2h\", \"1 day ago\", \"today\", \"yesterday\", \"@EPOCH\"\n"
                "  -n, --lines N           detections: at most the last N (or \"all\")\n"
                "      --rule ID           detections: only those of this rule\n"
-               "  -f, --follow            detections: print new detections as they happen (Ctrl-C stops)\n"
+               "  -f, --follow            detections: new detections as they happen, root only (Ctrl-C stops)\n"
                "  -D, --directory DIR     detections: read the journal files in DIR\n"
                "      --agent-exe PATH    detections: the agent runs from PATH, not " TRACEE_AGENT_PATH "\n"
                "                          (only root's entries from it or from " AGENT_UNIT " are shown)\n"
