@@ -48,8 +48,8 @@ static int check_root_for(sd_bus_message *m, const char *what, sd_bus_error *err
         if (r < 0)
                 return r;
         if (euid != 0)
-                return sd_bus_error_setf(error, TRACEE_ERROR_ACCESS_DENIED, "%s needs root (caller uid %u)", what,
-                                         (unsigned) euid);
+                return sd_bus_error_setf(error, TRACEE_ERROR_ACCESS_DENIED, "%s needs root (caller uid %u)",
+                                         what, (unsigned) euid);
         return 0;
 }
 

@@ -1341,8 +1341,8 @@ static int follow_subscribe(sd_bus *bus)
         sd_bus_error error = SD_BUS_ERROR_NULL;
         int r;
 
-        r = sd_bus_call_method(bus, TRACEE_BUS_NAME, TRACEE_BUS_PATH, TRACEE_BUS_INTERFACE, "SubscribeDetections",
-                               &error, NULL, NULL);
+        r = sd_bus_call_method(bus, TRACEE_BUS_NAME, TRACEE_BUS_PATH, TRACEE_BUS_INTERFACE,
+                               "SubscribeDetections", &error, NULL, NULL);
         follow_subscribed = r >= 0;
         if (r < 0 && sd_bus_error_has_name(&error, SD_BUS_ERROR_UNKNOWN_METHOD))
                 r = 0;
@@ -1504,7 +1504,7 @@ static void help(void)
                "                          \"-2h\", \"1 day ago\", \"today\", \"yesterday\", \"@EPOCH\"\n"
                "  -n, --lines N           detections: at most the last N (or \"all\")\n"
                "      --rule ID           detections: only those of this rule\n"
-               "  -f, --follow            detections: new detections as they happen, root only (Ctrl-C stops)\n"
+               "  -f, --follow            detections: new ones as they happen, root only (Ctrl-C stops)\n"
                "  -D, --directory DIR     detections: read the journal files in DIR\n"
                "      --agent-exe PATH    detections: the agent runs from PATH, not " TRACEE_AGENT_PATH "\n"
                "                          (only root's entries from it or from " AGENT_UNIT " are shown)\n"

@@ -291,7 +291,8 @@ static void test_message(void)
 static void test_no_environment(void)
 {
         static const char *const argv[] = { "/usr/bin/true", "ARGV_MARK", NULL };
-        static const char *const env[] = { "HOME=/root", "SECRET_TOKEN=hunter2", "LD_PRELOAD=/tmp/evil.so", NULL };
+        static const char *const env[] = { "HOME=/root", "SECRET_TOKEN=hunter2", "LD_PRELOAD=/tmp/evil.so",
+                                           NULL };
         static const char *const ld_env[] = { "LD_PRELOAD=/tmp/evil.so", NULL };
         const RuleOptions opts = {};
         Finding f = {};
