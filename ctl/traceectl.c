@@ -1302,7 +1302,7 @@ static void print_signal_human(const char *rule_id, const char *severity, const 
 }
 
 /* Subscribed (SubscribeDetections): the whole findings come addressed to us, and the broadcast
- * (redacted) copies are skipped. */
+ * (redacted) copies, if any reach us, are skipped. */
 static bool follow_subscribed;
 
 static int on_detection(sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
@@ -1379,6 +1379,8 @@ static int detections_follow(sd_bus *bus)
 {
         sd_bus_error error = SD_BUS_ERROR_NULL;
         sd_event *event = NULL;
+        const char *unique = NULL;
+        char match[512];
         sigset_t mask;
         int r;
 
@@ -1390,9 +1392,15 @@ static int detections_follow(sd_bus *bus)
                 goto finish;
         }
 
-        /* The sender is the well-known name, so the bus only passes the agent's own signals. */
-        r = sd_bus_match_signal(bus, NULL, TRACEE_BUS_NAME, TRACEE_BUS_PATH, TRACEE_BUS_INTERFACE, "Detection",
-                                on_detection, NULL);
+        /* The sender is the well-known name, so the bus only passes the agent's own signals; the
+         * destination is us, so it passes the whole findings sent to us and not the broadcast. */
+        r = sd_bus_get_unique_name(bus, &unique);
+        if (r >= 0 && snprintf(match, sizeof(match), "type='signal',sender='" TRACEE_BUS_NAME "',path='"
+                               TRACEE_BUS_PATH "',interface='" TRACEE_BUS_INTERFACE "',member='Detection',"
+                               "destination='%s'", unique) >= (int) sizeof(match))
+                r = -ENAMETOOLONG;
+        if (r >= 0)
+                r = sd_bus_add_match(bus, NULL, match, on_detection, NULL);
         if (r < 0) {
                 r = log_error_errno(r, "cannot subscribe to the Detection signal: %m");
                 goto finish;
@@ -1408,6 +1416,15 @@ static int detections_follow(sd_bus *bus)
         r = follow_subscribe(bus);
         if (r < 0)
                 goto finish;
+        /* an agent without SubscribeDetections broadcasts the whole findings */
+        if (!follow_subscribed) {
+                r = sd_bus_match_signal(bus, NULL, TRACEE_BUS_NAME, TRACEE_BUS_PATH, TRACEE_BUS_INTERFACE,
+                                        "Detection", on_detection, NULL);
+                if (r < 0) {
+                        r = log_error_errno(r, "cannot subscribe to the Detection signal: %m");
+                        goto finish;
+                }
+        }
 
         sigemptyset(&mask);
         sigaddset(&mask, SIGINT);
