@@ -13,6 +13,8 @@
  * after 0.5 s, then doubling up to 30 s between attempts.
  */
 #include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <systemd/sd-bus.h>
@@ -121,13 +123,6 @@ static int method_list_rules(sd_bus_message *m, void *userdata, sd_bus_error *er
         return r;
 }
 
-static int reply_json(sd_bus_message *m, JsonW *w)
-{
-        if (!jsonw_ok(w))
-                return -ENOMEM;
-        return sd_bus_reply_method_return(m, "s", w->buf);
-}
-
 /* Reads the rule-ID argument of m; NoSuchRule (with the close match) for an unknown one. */
 static int read_rule(sd_bus_message *m, Context *c, sd_bus_error *error, RuleState **ret)
 {
@@ -143,18 +138,104 @@ static int read_rule(sd_bus_message *m, Context *c, sd_bus_error *error, RuleSta
         return 0;
 }
 
+/*
+ * Describe and DescribeRule answer root with everything and others without what only root may read.
+ * Who the caller is, the bus daemon tells (GetConnectionUnixUser: the uid it saw connect), asked
+ * without blocking: a caller anyone can be must not be able to stall the event loop, and with it
+ * detection, one round trip to the bus daemon per call. The method call waits in DescribeCall.
+ */
+typedef struct DescribeCall {
+        Context *c;
+        sd_bus_message *m;
+        bool rule;                      /* DescribeRule, else Describe */
+} DescribeCall;
+
+static void describe_call_free(void *userdata)
+{
+        DescribeCall *d = userdata;
+
+        sd_bus_message_unref(d->m);
+        free(d);
+}
+
+static int describe_reply(Context *c, sd_bus_message *m, bool rule, bool full)
+{
+        sd_bus_error error = SD_BUS_ERROR_NULL;
+        RuleState *s = NULL;
+        int r;
+
+        if (rule) {
+                r = sd_bus_message_rewind(m, true);
+                if (r >= 0)
+                        r = read_rule(m, c, &error, &s);
+                if (r < 0) {
+                        r = sd_bus_error_is_set(&error) ? sd_bus_reply_method_error(m, &error) :
+                                sd_bus_reply_method_errnof(m, r, "Cannot read the rule ID: %m");
+                        sd_bus_error_free(&error);
+                        return r;
+                }
+        }
+        jsonw_reset(&c->w);
+        if (rule)
+                context_describe_rule_json(c, s, &c->w, full);
+        else
+                context_describe_json(c, &c->w, full);
+        if (!jsonw_ok(&c->w))
+                return sd_bus_reply_method_errnof(m, ENOMEM, "Cannot write the description: %m");
+        return sd_bus_reply_method_return(m, "s", c->w.buf);
+}
+
+static int on_caller_uid(sd_bus_message *reply, void *userdata, sd_bus_error *ret_error)
+{
+        DescribeCall *d = userdata;
+        uint32_t uid = UINT32_MAX;
+
+        /* an error (the caller left, the daemon refused): not root */
+        if (!sd_bus_message_is_method_error(reply, NULL))
+                (void) sd_bus_message_read(reply, "u", &uid);
+        (void) describe_reply(d->c, d->m, d->rule, uid == 0);
+        return 0;
+}
+
+static int describe_async(sd_bus_message *m, Context *c, bool rule, sd_bus_error *error)
+{
+        const char *sender = sd_bus_message_get_sender(m);
+        sd_bus_slot *slot = NULL;
+        DescribeCall *d;
+        int r;
+
+        if (!sender)            /* not through a bus daemon: ask the credentials directly */
+                return describe_reply(c, m, rule, caller_is_root(m));
+        d = calloc(1, sizeof(*d));
+        if (!d)
+                return -ENOMEM;
+        d->c = c;
+        d->m = sd_bus_message_ref(m);
+        d->rule = rule;
+        r = sd_bus_call_method_async(sd_bus_message_get_bus(m), &slot, "org.freedesktop.DBus",
+                                     "/org/freedesktop/DBus", "org.freedesktop.DBus", "GetConnectionUnixUser",
+                                     on_caller_uid, d, "s", sender);
+        if (r < 0) {
+                describe_call_free(d);
+                return sd_bus_error_set_errnof(error, r, "Cannot ask the bus who the caller is: %m");
+        }
+        /* the bus owns the slot from now on, and frees d with it (after the reply, or at close) */
+        (void) sd_bus_slot_set_destroy_callback(slot, describe_call_free);
+        (void) sd_bus_slot_set_floating(slot, true);
+        return 1;
+}
+
 static int method_describe_rule(sd_bus_message *m, void *userdata, sd_bus_error *error)
 {
         Context *c = userdata;
         RuleState *s;
         int r;
 
+        /* an unknown rule is an error for anyone: no need to ask who is calling */
         r = read_rule(m, c, error, &s);
         if (r < 0)
                 return r;
-        jsonw_reset(&c->w);
-        context_describe_rule_json(c, s, &c->w, caller_is_root(m));
-        return reply_json(m, &c->w);
+        return describe_async(m, c, true, error);
 }
 
 static int set_rule(sd_bus_message *m, Context *c, bool enable, sd_bus_error *error)
@@ -206,11 +287,7 @@ static int method_reload(sd_bus_message *m, void *userdata, sd_bus_error *error)
 
 static int method_describe(sd_bus_message *m, void *userdata, sd_bus_error *error)
 {
-        Context *c = userdata;
-
-        jsonw_reset(&c->w);
-        context_describe_json(c, &c->w, caller_is_root(m));
-        return reply_json(m, &c->w);
+        return describe_async(m, userdata, false, error);
 }
 
 /*

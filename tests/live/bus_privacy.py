@@ -28,6 +28,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -69,6 +70,27 @@ def start_monitor(argv, bus):
     p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=bus.env(),
                          start_new_session=True)
     return p
+
+
+class Reader:
+    """Collects a process's stdout lines in a thread, so that one can wait for a line."""
+
+    def __init__(self, p):
+        self.p, self.lines = p, []
+        self.t = threading.Thread(target=self._run, daemon=True)
+        self.t.start()
+
+    def _run(self):
+        for line in self.p.stdout:
+            self.lines.append(line)
+
+    def wait_for(self, pred, timeout):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if any(pred(l) for l in list(self.lines)):
+                return True
+            time.sleep(0.1)
+        return False
 
 
 def stop_monitor(p):
@@ -171,6 +193,7 @@ def main():
                                                         bus),
             }
             follow_root = start_monitor([TRACEECTL, "detections", "--follow", "--json"], bus)
+            follow_reader = Reader(follow_root)
             follow_nobody = subprocess.run(as_nobody(["timeout", "5", TRACEECTL, "detections", "--follow"]),
                                            capture_output=True, text=True, timeout=30, env=bus.env())
             time.sleep(1.5)
@@ -183,7 +206,18 @@ def main():
                         not leaked(out), out[-1500:] + err[-300:])
             t.check("detections --follow as nobody: refused, exit 4, says root", follow_nobody.returncode == 4 and
                     "root" in follow_nobody.stderr, f"{follow_nobody.returncode} {follow_nobody.stderr}")
-            out, err = stop_monitor(follow_root)
+            # other tests' findings may be queued before ours: wait for it (bounded) rather than a fixed time
+            follow_reader.wait_for(lambda l: f'"pid":{pid},' in l and "TRC-7" in l, 20)
+            time.sleep(0.5)
+            os.killpg(follow_root.pid, signal.SIGINT)
+            try:
+                follow_root.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(follow_root.pid, signal.SIGKILL)
+                follow_root.wait()
+            follow_reader.t.join(5)
+            err = follow_root.stderr.read()
+            out = "".join(follow_reader.lines)
             lines = [json.loads(l) for l in out.splitlines() if l.strip().startswith("{")]
             mine = [o for o in lines if o.get("process", {}).get("pid") == pid and o["rule"]["id"] == "TRC-7"]
             n_stdout = len([o for o in a.json() if o["rule"]["id"] == "TRC-7" and o["process"]["pid"] == pid])
