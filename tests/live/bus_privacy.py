@@ -227,6 +227,8 @@ def main():
                     " ".join(f"{o['rule']['id']}/{o['process']['pid']}" for o in lines)[:1000] + " " + err)
             t.check("detections --follow as root: not the secret environment variable", SECRET not in out and
                     "SECRET_TOKEN" not in out, out[:2000])
+            rc = a.stop()
+            t.check("policy bus: the agent exits 0 (under the sanitizers: no report)", rc == 0, a.err[-2000:])
 
     # 2. A bus that lets anyone receive anything: the agent's own checks.
     pdir = tempfile.mkdtemp(prefix="tracee-permissive-")
@@ -260,6 +262,8 @@ def main():
             t.check("permissive bus, gdbus monitor as nobody: only the redacted form",
                     all('"redacted":true' in l for l in sig) and not leaked(out) and "summary" not in out and
                     "argv" not in out, out[-2000:])
+            rc = a.stop()
+            t.check("permissive bus: the agent exits 0 (under the sanitizers: no report)", rc == 0, a.err[-2000:])
     lis.stop()
     t.done()
 
