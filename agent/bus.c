@@ -3,10 +3,12 @@
  * The D-Bus service org.tracee.Agent1 (see bus-api.h). Handlers go: read the arguments, validate
  * them (quoting the bad value), return early if nothing changes, authorise, act, signal, reply.
  *
- * Authorisation is enforced twice: the installed D-Bus policy denies the mutating methods to
- * non-root callers, and the handlers check the caller's effective uid from the bus itself (never
- * from an argument), so a permissive bus configuration alone does not open them. All methods are
- * marked UNPRIVILEGED for sd-bus because the handlers do their own check.
+ * Authorisation is enforced twice: the installed D-Bus policy denies the mutating methods,
+ * SubscribeDetections and the Detection signal to non-root callers, and the handlers check the
+ * caller's effective uid from the bus itself (never from an argument), so a permissive bus
+ * configuration alone does not open them: the whole finding is sent only to subscribers root made,
+ * the broadcast is redacted, and Describe/DescribeRule leave out exceptions and webhook URL paths
+ * for others. All methods are marked UNPRIVILEGED for sd-bus because the handlers do their own check.
  *
  * The connection is not taken for granted: when the bus goes away (dbus-daemon restarted, or not
  * there yet at start) detection goes on, and a timer tries to connect again and re-own the name,
