@@ -146,16 +146,33 @@ static int read_rule(sd_bus_message *m, Context *c, sd_bus_error *error, RuleSta
  * without blocking: a caller anyone can be must not be able to stall the event loop, and with it
  * detection, one round trip to the bus daemon per call. The method call waits in DescribeCall.
  */
-typedef struct DescribeCall {
+typedef struct DescribeCall DescribeCall;
+struct DescribeCall {
         Context *c;
-        sd_bus_message *m;
+        sd_bus_message *m;              /* the method call, answered when the uid is known */
+        sd_bus_slot *slot;              /* the question to the bus daemon */
         bool rule;                      /* DescribeRule, else Describe */
-} DescribeCall;
+        DescribeCall *prev, *next;
+};
 
+/* The calls waiting: at most DESCRIBE_PENDING_MAX; each holds the connection (through its
+ * message), so bus_done() drops them before closing it. */
+#define DESCRIBE_PENDING_MAX 256
+static DescribeCall *describe_pending;
+static unsigned describe_n_pending;
+
+/* The slot's destroy callback: the slot goes after the reply, or with bus_done(). */
 static void describe_call_free(void *userdata)
 {
         DescribeCall *d = userdata;
 
+        if (d->prev)
+                d->prev->next = d->next;
+        else
+                describe_pending = d->next;
+        if (d->next)
+                d->next->prev = d->prev;
+        describe_n_pending--;
         sd_bus_message_unref(d->m);
         free(d);
 }
@@ -191,11 +208,16 @@ static int on_caller_uid(sd_bus_message *reply, void *userdata, sd_bus_error *re
 {
         DescribeCall *d = userdata;
         uint32_t uid = UINT32_MAX;
+        sd_bus_slot *slot;
 
         /* an error (the caller left, the daemon refused): not root */
         if (!sd_bus_message_is_method_error(reply, NULL))
                 (void) sd_bus_message_read(reply, "u", &uid);
         (void) describe_reply(d->c, d->m, d->rule, uid == 0);
+        /* frees d once sd-bus is done with the callback (it holds the slot while calling it) */
+        slot = d->slot;
+        d->slot = NULL;
+        sd_bus_slot_unref(slot);
         return 0;
 }
 
@@ -208,22 +230,29 @@ static int describe_async(sd_bus_message *m, Context *c, bool rule, sd_bus_error
 
         if (!sender)            /* not through a bus daemon: ask the credentials directly */
                 return describe_reply(c, m, rule, caller_is_root(m));
+        if (describe_n_pending >= DESCRIBE_PENDING_MAX)
+                return sd_bus_error_setf(error, SD_BUS_ERROR_LIMITS_EXCEEDED, "%u descriptions are being "
+                                         "prepared already, try again", DESCRIBE_PENDING_MAX);
         d = calloc(1, sizeof(*d));
         if (!d)
                 return -ENOMEM;
-        d->c = c;
-        d->m = sd_bus_message_ref(m);
-        d->rule = rule;
         r = sd_bus_call_method_async(sd_bus_message_get_bus(m), &slot, "org.freedesktop.DBus",
                                      "/org/freedesktop/DBus", "org.freedesktop.DBus", "GetConnectionUnixUser",
                                      on_caller_uid, d, "s", sender);
         if (r < 0) {
-                describe_call_free(d);
+                free(d);
                 return sd_bus_error_set_errnof(error, r, "Cannot ask the bus who the caller is: %m");
         }
-        /* the bus owns the slot from now on, and frees d with it (after the reply, or at close) */
+        d->c = c;
+        d->m = sd_bus_message_ref(m);
+        d->slot = slot;
+        d->rule = rule;
+        d->next = describe_pending;
+        if (describe_pending)
+                describe_pending->prev = d;
+        describe_pending = d;
+        describe_n_pending++;
         (void) sd_bus_slot_set_destroy_callback(slot, describe_call_free);
-        (void) sd_bus_slot_set_floating(slot, true);
         return 1;
 }
 
@@ -433,6 +462,9 @@ void bus_emit_detection(Context *c, const Finding *f, const char *json)
 
 void bus_done(Context *c)
 {
+        /* unanswered descriptions: the caller gets no reply (its connection goes too, or it times out) */
+        while (describe_pending)
+                sd_bus_slot_unref(describe_pending->slot);      /* frees it: describe_call_free() */
         subscribers = sd_bus_track_unref(subscribers);
         c->vtable_slot = sd_bus_slot_unref(c->vtable_slot);
         c->bus = sd_bus_flush_close_unref(c->bus);
