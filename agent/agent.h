@@ -63,7 +63,10 @@ typedef struct Context {
 
 /* bus.c */
 int bus_setup(Context *c);
+/* json: the whole finding, for root's subscribers; everyone else is sent its redacted form */
 void bus_emit_detection(Context *c, const Finding *f, const char *json);
+/* Forgets the subscribers and closes the connection. */
+void bus_done(Context *c);
 void bus_emit_changed(Context *c, const char *property);
 
 /* detect.c */
@@ -72,5 +75,6 @@ int context_set_rule(Context *c, const char *id, bool enabled);
 unsigned context_rules_enabled(Context *c);
 /* The enabled rules degraded by unwatched 32-bit syscalls (RuleState.degraded). */
 unsigned context_rules_degraded(Context *c);
-void context_describe_json(Context *c, JsonW *w);
-void context_describe_rule_json(Context *c, const RuleState *s, JsonW *w);
+/* full: for root; others get the exceptions as counts and webhook URLs as scheme://host[:port] */
+void context_describe_json(Context *c, JsonW *w, bool full);
+void context_describe_rule_json(Context *c, const RuleState *s, JsonW *w, bool full);

@@ -12,15 +12,20 @@
  *   Reload()                     root only; re-reads the configuration (keeps the old one if the new
  *                                one has errors, and fails with Error.ReloadFailed saying why)
  *   Describe() → s               the agent's status as JSON (counters, rules, webhooks)
+ *   SubscribeDetections()        root only; the caller's connection is sent each whole finding in a
+ *                                Detection signal addressed to it, until it leaves the bus
  *
  *   Properties: Version s, State s ("starting", "running", "reloading", "stopping"), StartedAt t
  *   (CLOCK_REALTIME µs), EventsReceived t, EventsLost t, Detections t, RulesEnabled u,
  *   DegradedRules as (the enabled rules that unwatched 32-bit syscalls can evade)
  *
- *   Signal Detection(s rule_id, s severity_name, s finding_json)
+ *   Signal Detection(s rule_id, s severity_name, s finding_json): addressed to each subscriber with
+ *   the whole finding, and broadcast with a redacted one (time, rule, pid, uid, "redacted": true)
  *
- * Everyone may read and list; the mutating methods need root: the D-Bus policy denies them to others
- * and the agent checks the caller's credentials itself as well.
+ * Everyone may list and read the status; DescribeRule and Describe leave out, for callers other than
+ * root, the exceptions (counts only) and webhook URL paths and queries. The mutating methods and
+ * SubscribeDetections need root, and only root may receive Detection: the D-Bus policy denies them
+ * to others and the agent checks the caller's credentials itself as well.
  */
 #pragma once
 

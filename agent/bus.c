@@ -3,41 +3,72 @@
  * The D-Bus service org.tracee.Agent1 (see bus-api.h). Handlers go: read the arguments, validate
  * them (quoting the bad value), return early if nothing changes, authorise, act, signal, reply.
  *
- * Authorisation is enforced twice: the installed D-Bus policy denies the mutating methods to
- * non-root callers, and the handlers check the caller's effective uid from the bus itself (never
- * from an argument), so a permissive bus configuration alone does not open them. All methods are
- * marked UNPRIVILEGED for sd-bus because the handlers do their own check.
+ * Authorisation is enforced twice: the installed D-Bus policy denies the mutating methods,
+ * SubscribeDetections and the Detection signal to non-root callers, and the handlers check the
+ * caller's effective uid from the bus itself (never from an argument), so a permissive bus
+ * configuration alone does not open them: the whole finding is sent only to subscribers root made,
+ * the broadcast is redacted, and Describe/DescribeRule leave out exceptions and webhook URL paths
+ * for others. All methods are marked UNPRIVILEGED for sd-bus because the handlers do their own check.
  *
  * The connection is not taken for granted: when the bus goes away (dbus-daemon restarted, or not
  * there yet at start) detection goes on, and a timer tries to connect again and re-own the name,
  * after 0.5 s, then doubling up to 30 s between attempts.
  */
 #include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <systemd/sd-bus.h>
 
 #include "agent.h"
 #include "bus-api.h"
+#include "finding.h"
 #include "log.h"
 
-static int check_root(sd_bus_message *m, sd_bus_error *error)
+/* The caller's effective uid, from the bus (never from an argument). */
+static int sender_euid(sd_bus_message *m, uid_t *ret, sd_bus_error *error)
 {
         sd_bus_creds *creds = NULL;
-        uid_t euid;
         int r;
 
         r = sd_bus_query_sender_creds(m, SD_BUS_CREDS_EUID | SD_BUS_CREDS_AUGMENT, &creds);
         if (r < 0)
                 return sd_bus_error_set_errnof(error, r, "Cannot determine the caller's credentials: %m");
-        r = sd_bus_creds_get_euid(creds, &euid);
+        r = sd_bus_creds_get_euid(creds, ret);
         sd_bus_creds_unref(creds);
         if (r < 0)
                 return sd_bus_error_set_errnof(error, r, "Cannot determine the caller's uid: %m");
-        if (euid != 0)
-                return sd_bus_error_setf(error, TRACEE_ERROR_ACCESS_DENIED,
-                                         "Changing Tracee's rules needs root (caller uid %u)", (unsigned) euid);
         return 0;
+}
+
+/* what: "Changing Tracee's rules", for "… needs root (caller uid N)" */
+static int check_root_for(sd_bus_message *m, const char *what, sd_bus_error *error)
+{
+        uid_t euid;
+        int r;
+
+        r = sender_euid(m, &euid, error);
+        if (r < 0)
+                return r;
+        if (euid != 0)
+                return sd_bus_error_setf(error, TRACEE_ERROR_ACCESS_DENIED, "%s needs root (caller uid %u)",
+                                         what, (unsigned) euid);
+        return 0;
+}
+
+static int check_root(sd_bus_message *m, sd_bus_error *error)
+{
+        return check_root_for(m, "Changing Tracee's rules", error);
+}
+
+/* Whether the reply may hold what only root may read (exceptions, webhook URLs); when the uid
+ * cannot be told, it may not. */
+static bool caller_is_root(sd_bus_message *m)
+{
+        uid_t euid;
+
+        return sender_euid(m, &euid, NULL) >= 0 && euid == 0;
 }
 
 static int no_such_rule(sd_bus_error *error, const char *id)
@@ -94,13 +125,6 @@ static int method_list_rules(sd_bus_message *m, void *userdata, sd_bus_error *er
         return r;
 }
 
-static int reply_json(sd_bus_message *m, JsonW *w)
-{
-        if (!jsonw_ok(w))
-                return -ENOMEM;
-        return sd_bus_reply_method_return(m, "s", w->buf);
-}
-
 /* Reads the rule-ID argument of m; NoSuchRule (with the close match) for an unknown one. */
 static int read_rule(sd_bus_message *m, Context *c, sd_bus_error *error, RuleState **ret)
 {
@@ -116,18 +140,133 @@ static int read_rule(sd_bus_message *m, Context *c, sd_bus_error *error, RuleSta
         return 0;
 }
 
+/*
+ * Describe and DescribeRule answer root with everything and others without what only root may read.
+ * Who the caller is, the bus daemon tells (GetConnectionUnixUser: the uid it saw connect), asked
+ * without blocking: a caller anyone can be must not be able to stall the event loop, and with it
+ * detection, one round trip to the bus daemon per call. The method call waits in DescribeCall.
+ */
+typedef struct DescribeCall DescribeCall;
+struct DescribeCall {
+        Context *c;
+        sd_bus_message *m;              /* the method call, answered when the uid is known */
+        sd_bus_slot *slot;              /* the question to the bus daemon */
+        bool rule;                      /* DescribeRule, else Describe */
+        DescribeCall *prev, *next;
+};
+
+/* The calls waiting: at most DESCRIBE_PENDING_MAX; each holds the connection (through its
+ * message), so bus_done() drops them before closing it. */
+#define DESCRIBE_PENDING_MAX 256
+static DescribeCall *describe_pending;
+static unsigned describe_n_pending;
+
+/* The slot's destroy callback: the slot goes after the reply, or with bus_done(). */
+static void describe_call_free(void *userdata)
+{
+        DescribeCall *d = userdata;
+
+        if (d->prev)
+                d->prev->next = d->next;
+        else
+                describe_pending = d->next;
+        if (d->next)
+                d->next->prev = d->prev;
+        describe_n_pending--;
+        sd_bus_message_unref(d->m);
+        free(d);
+}
+
+static int describe_reply(Context *c, sd_bus_message *m, bool rule, bool full)
+{
+        sd_bus_error error = SD_BUS_ERROR_NULL;
+        RuleState *s = NULL;
+        int r;
+
+        if (rule) {
+                r = sd_bus_message_rewind(m, true);
+                if (r >= 0)
+                        r = read_rule(m, c, &error, &s);
+                if (r < 0) {
+                        r = sd_bus_error_is_set(&error) ? sd_bus_reply_method_error(m, &error) :
+                                sd_bus_reply_method_errnof(m, r, "Cannot read the rule ID: %m");
+                        sd_bus_error_free(&error);
+                        return r;
+                }
+        }
+        jsonw_reset(&c->w);
+        if (rule)
+                context_describe_rule_json(c, s, &c->w, full);
+        else
+                context_describe_json(c, &c->w, full);
+        if (!jsonw_ok(&c->w))
+                return sd_bus_reply_method_errnof(m, ENOMEM, "Cannot write the description: %m");
+        return sd_bus_reply_method_return(m, "s", c->w.buf);
+}
+
+static int on_caller_uid(sd_bus_message *reply, void *userdata, sd_bus_error *ret_error)
+{
+        DescribeCall *d = userdata;
+        uint32_t uid = UINT32_MAX;
+        sd_bus_slot *slot;
+
+        /* an error (the caller left, the daemon refused): not root */
+        if (!sd_bus_message_is_method_error(reply, NULL))
+                (void) sd_bus_message_read(reply, "u", &uid);
+        (void) describe_reply(d->c, d->m, d->rule, uid == 0);
+        /* frees d once sd-bus is done with the callback (it holds the slot while calling it) */
+        slot = d->slot;
+        d->slot = NULL;
+        sd_bus_slot_unref(slot);
+        return 0;
+}
+
+static int describe_async(sd_bus_message *m, Context *c, bool rule, sd_bus_error *error)
+{
+        const char *sender = sd_bus_message_get_sender(m);
+        sd_bus_slot *slot = NULL;
+        DescribeCall *d;
+        int r;
+
+        if (!sender)            /* not through a bus daemon: ask the credentials directly */
+                return describe_reply(c, m, rule, caller_is_root(m));
+        if (describe_n_pending >= DESCRIBE_PENDING_MAX)
+                return sd_bus_error_setf(error, SD_BUS_ERROR_LIMITS_EXCEEDED, "%u descriptions are being "
+                                         "prepared already, try again", DESCRIBE_PENDING_MAX);
+        d = calloc(1, sizeof(*d));
+        if (!d)
+                return -ENOMEM;
+        r = sd_bus_call_method_async(sd_bus_message_get_bus(m), &slot, "org.freedesktop.DBus",
+                                     "/org/freedesktop/DBus", "org.freedesktop.DBus", "GetConnectionUnixUser",
+                                     on_caller_uid, d, "s", sender);
+        if (r < 0) {
+                free(d);
+                return sd_bus_error_set_errnof(error, r, "Cannot ask the bus who the caller is: %m");
+        }
+        d->c = c;
+        d->m = sd_bus_message_ref(m);
+        d->slot = slot;
+        d->rule = rule;
+        d->next = describe_pending;
+        if (describe_pending)
+                describe_pending->prev = d;
+        describe_pending = d;
+        describe_n_pending++;
+        (void) sd_bus_slot_set_destroy_callback(slot, describe_call_free);
+        return 1;
+}
+
 static int method_describe_rule(sd_bus_message *m, void *userdata, sd_bus_error *error)
 {
         Context *c = userdata;
         RuleState *s;
         int r;
 
+        /* an unknown rule is an error for anyone: no need to ask who is calling */
         r = read_rule(m, c, error, &s);
         if (r < 0)
                 return r;
-        jsonw_reset(&c->w);
-        context_describe_rule_json(c, s, &c->w);
-        return reply_json(m, &c->w);
+        return describe_async(m, c, true, error);
 }
 
 static int set_rule(sd_bus_message *m, Context *c, bool enable, sd_bus_error *error)
@@ -179,11 +318,41 @@ static int method_reload(sd_bus_message *m, void *userdata, sd_bus_error *error)
 
 static int method_describe(sd_bus_message *m, void *userdata, sd_bus_error *error)
 {
-        Context *c = userdata;
+        return describe_async(m, userdata, false, error);
+}
 
-        jsonw_reset(&c->w);
-        context_describe_json(c, &c->w);
-        return reply_json(m, &c->w);
+/*
+ * The whole finding goes only to the connections root subscribed (SubscribeDetections), addressed
+ * to each; the broadcast Detection carries the redacted form (finding_write_json_redacted()). The
+ * bus forgets a connection that leaves, and so does the tracker. One agent per process: the tracker
+ * lives here, not in Context, and goes with the connection it belongs to (bus_done()).
+ */
+#define SUBSCRIBERS_MAX 32
+static sd_bus_track *subscribers;
+
+static int method_subscribe_detections(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+        Context *c = userdata;
+        int r;
+
+        r = check_root_for(m, "Following the whole findings", error);
+        if (r < 0)
+                return r;
+        if (!subscribers) {
+                r = sd_bus_track_new(c->bus, &subscribers, NULL, NULL);
+                if (r < 0)
+                        return sd_bus_error_set_errnof(error, r, "Cannot track subscribers: %m");
+        }
+        if (sd_bus_track_count_sender(subscribers, m) > 0)
+                return sd_bus_reply_method_return(m, NULL);
+        if (sd_bus_track_count(subscribers) >= SUBSCRIBERS_MAX)
+                return sd_bus_error_setf(error, SD_BUS_ERROR_LIMITS_EXCEEDED,
+                                         "Already %u subscribers to the whole findings", SUBSCRIBERS_MAX);
+        r = sd_bus_track_add_sender(subscribers, m);
+        if (r < 0)
+                return sd_bus_error_set_errnof(error, r, "Cannot track the subscriber %s: %m",
+                                               sd_bus_message_get_sender(m) ?: "?");
+        return sd_bus_reply_method_return(m, NULL);
 }
 
 static int property_get(sd_bus *bus, const char *path, const char *interface, const char *property,
@@ -256,16 +425,49 @@ static const sd_bus_vtable agent_vtable[] = {
                                 SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("Describe", SD_BUS_NO_ARGS, SD_BUS_RESULT("s", json), method_describe,
                                 SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("SubscribeDetections", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT,
+                                method_subscribe_detections, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_SIGNAL_WITH_ARGS("Detection", SD_BUS_ARGS("s", rule_id, "s", severity, "s", finding), 0),
         SD_BUS_VTABLE_END
 };
 
 void bus_emit_detection(Context *c, const Finding *f, const char *json)
 {
+        const char *sev = severity_to_string(f->rule->severity);
+        JsonW w = {};
+
         if (!c->bus)
                 return;
-        (void) sd_bus_emit_signal(c->bus, TRACEE_BUS_PATH, TRACEE_BUS_INTERFACE, "Detection", "sss", f->rule->id,
-                                  severity_to_string(f->rule->severity), json);
+        for (const char *to = sd_bus_track_first(subscribers); to; to = sd_bus_track_next(subscribers)) {
+                sd_bus_message *s = NULL;
+                int r;
+
+                r = sd_bus_message_new_signal(c->bus, &s, TRACEE_BUS_PATH, TRACEE_BUS_INTERFACE, "Detection");
+                if (r >= 0)
+                        r = sd_bus_message_set_destination(s, to);
+                if (r >= 0)
+                        r = sd_bus_message_append(s, "sss", f->rule->id, sev, json);
+                if (r >= 0)
+                        r = sd_bus_send(c->bus, s, NULL);
+                sd_bus_message_unref(s);
+                if (r < 0)
+                        log_debug_errno(r, "D-Bus: cannot send the finding to %s, ignoring: %m", to);
+        }
+        finding_write_json_redacted(&w, f);
+        if (jsonw_ok(&w))
+                (void) sd_bus_emit_signal(c->bus, TRACEE_BUS_PATH, TRACEE_BUS_INTERFACE, "Detection", "sss",
+                                          f->rule->id, sev, w.buf);
+        jsonw_done(&w);
+}
+
+void bus_done(Context *c)
+{
+        /* unanswered descriptions: the caller gets no reply (its connection goes too, or it times out) */
+        while (describe_pending)
+                sd_bus_slot_unref(describe_pending->slot);      /* frees it: describe_call_free() */
+        subscribers = sd_bus_track_unref(subscribers);
+        c->vtable_slot = sd_bus_slot_unref(c->vtable_slot);
+        c->bus = sd_bus_flush_close_unref(c->bus);
 }
 
 void bus_emit_changed(Context *c, const char *property)
@@ -292,8 +494,7 @@ static int on_reconnect_timer(sd_event_source *s, uint64_t usec, void *userdata)
         Context *c = userdata;
         int r;
 
-        c->vtable_slot = sd_bus_slot_unref(c->vtable_slot);
-        c->bus = sd_bus_flush_close_unref(c->bus);
+        bus_done(c);
         reconnect_attempts++;
         r = bus_connect(c);
         if (r < 0) {

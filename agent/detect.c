@@ -627,7 +627,7 @@ static void write_str_array(JsonW *w, const char *key, const char *first, size_t
         jsonw_arr_close(w);
 }
 
-void context_describe_rule_json(Context *c, const RuleState *s, JsonW *w)
+void context_describe_rule_json(Context *c, const RuleState *s, JsonW *w, bool full)
 {
         const Rule *r = s->rule;
 
@@ -651,6 +651,15 @@ void context_describe_rule_json(Context *c, const RuleState *s, JsonW *w)
         jsonw_kv_uint(w, "suppressedByDefaults", s->suppressed_by_defaults);
         jsonw_key(w, "defaultExceptionsEnabled");
         jsonw_bool(w, s->defaults_enabled);
+        if (!full) {
+                /* the exceptions are the ways not to be seen: how many, for root what */
+                jsonw_kv_uint(w, "defaultExceptionsCount", s->n_defaults);
+                jsonw_kv_uint(w, "exceptionsCount", s->exc.n_exe + s->exc.n_comm + s->exc.n_uid +
+                              s->exc.n_container + s->exc.n_combined);
+                jsonw_kv_str(w, "exceptionsShown", "root only");
+                jsonw_obj_close(w);
+                return;
+        }
         write_exception_list(w, "defaultExceptions", s->defaults, s->default_suppressed, s->n_defaults);
         jsonw_key(w, "exceptions");
         jsonw_obj_open(w);
@@ -667,7 +676,7 @@ void context_describe_rule_json(Context *c, const RuleState *s, JsonW *w)
         jsonw_obj_close(w);
 }
 
-void context_describe_json(Context *c, JsonW *w)
+void context_describe_json(Context *c, JsonW *w, bool full)
 {
         PipelineStats st = {};
         size_t n;
@@ -721,7 +730,7 @@ void context_describe_json(Context *c, JsonW *w)
                 write_rule_brief(w, &rs[i]);
         jsonw_arr_close(w);
         jsonw_key(w, "webhooks");
-        webhooks_describe_json(c->webhooks, w);
+        webhooks_describe_json(c->webhooks, w, full);
         jsonw_key(w, "fold");
         fold_describe_json(c->fold, w);
         jsonw_obj_close(w);
@@ -903,8 +912,7 @@ static void context_done(Context *c)
         c->pipeline = NULL;
         c->webhooks = webhooks_free(c->webhooks);
         c->fold = fold_free(c->fold);
-        sd_bus_slot_unref(c->vtable_slot);
-        sd_bus_flush_close_unref(c->bus);
+        bus_done(c);
         sd_event_source_disable_unref(c->status_timer);
         sd_event_source_disable_unref(c->sighup);
         sd_event_unref(c->event);

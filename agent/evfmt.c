@@ -135,7 +135,18 @@ static void write_arg_value(JsonW *w, const EventArg *a)
         }
 }
 
+bool event_arg_is_env(const EventArg *a)
+{
+        return a->def && a->type == TR_ARG_STRARR && (strcmp(a->def->name, "env") == 0 ||
+                                                       strcmp(a->def->name, "envp") == 0);
+}
+
 void event_write_json(JsonW *w, const Event *e)
+{
+        event_write_json_opts(w, e, 0);
+}
+
+void event_write_json_opts(JsonW *w, const Event *e, unsigned flags)
 {
         unsigned n = 0;
 
@@ -190,7 +201,7 @@ void event_write_json(JsonW *w, const Event *e)
         jsonw_key_lit(w, "eventName");
         jsonw_str(w, e->def ? e->def->name : "unknown");
         for (unsigned i = 0; i < e->nargs; i++)
-                if (e->args[i].def)
+                if (e->args[i].def && !((flags & EVENT_JSON_NO_ENV) && event_arg_is_env(&e->args[i])))
                         n++;
         jsonw_key_lit(w, "argsNum");
         jsonw_uint(w, n);
@@ -211,7 +222,7 @@ void event_write_json(JsonW *w, const Event *e)
         for (unsigned d = 0; e->def && d < e->def->nargs; d++) {
                 const EventArg *a = event_arg_idx(e, e->def->args[d].idx);
 
-                if (!a)
+                if (!a || ((flags & EVENT_JSON_NO_ENV) && event_arg_is_env(a)))
                         continue;
                 jsonw_obj_open(w);
                 jsonw_key_lit(w, "name");

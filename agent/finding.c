@@ -93,8 +93,35 @@ void finding_write_json(JsonW *w, const Finding *f)
         jsonw_arr_close(w);
         jsonw_obj_close(w);
 
+        /* the event without the process's environment: what the rule matched in it is in "data" */
         jsonw_key(w, "event");
-        event_write_json(w, e);
+        event_write_json_opts(w, e, EVENT_JSON_NO_ENV);
+        jsonw_obj_close(w);
+}
+
+void finding_write_json_redacted(JsonW *w, const Finding *f)
+{
+        const Event *e = f->event;
+        char ts[64];
+
+        rfc3339(e->wall_ns, ts, sizeof(ts));
+        jsonw_obj_open(w);
+        jsonw_kv_uint(w, "timestamp", e->wall_ns);
+        jsonw_kv_str(w, "time", ts);
+        jsonw_key(w, "rule");
+        jsonw_obj_open(w);
+        jsonw_kv_str(w, "id", f->rule->id);
+        jsonw_kv_str(w, "name", f->rule->name);
+        jsonw_kv_int(w, "severity", f->rule->severity);
+        jsonw_kv_str(w, "severityName", severity_to_string(f->rule->severity));
+        jsonw_obj_close(w);
+        jsonw_key(w, "process");
+        jsonw_obj_open(w);
+        jsonw_kv_uint(w, "pid", e->h.pid);
+        jsonw_kv_uint(w, "uid", e->h.uid);
+        jsonw_obj_close(w);
+        jsonw_key(w, "redacted");
+        jsonw_bool(w, true);
         jsonw_obj_close(w);
 }
 

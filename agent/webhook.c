@@ -136,6 +136,25 @@ static void url_strip_credentials(const char *url, char *buf, size_t n)
                 snprintf(buf, n, "%.*s%s", (int) (auth - url), url, at + 1);
 }
 
+/* The URL's origin for those who may not see the rest: "scheme://host[:port]", without
+ * user:password@, path, query or fragment (where webhook services put their tokens). */
+static void url_origin(const char *url, char *buf, size_t n)
+{
+        const char *auth = strstr(url, "://"), *end, *host;
+
+        if (!auth) {
+                snprintf(buf, n, "(not shown)");
+                return;
+        }
+        auth += 3;
+        end = auth + strcspn(auth, "/?#");
+        host = auth;
+        for (const char *p = auth; p < end; p++)
+                if (*p == '@')
+                        host = p + 1;
+        snprintf(buf, n, "%.*s%.*s", (int) (auth - url), url, (int) (end - host), host);
+}
+
 /* ---------------------------------------------------------------------------------------------- */
 /* queue */
 
@@ -849,7 +868,7 @@ void webhooks_submit(Webhooks *w, const Finding *f, const char *finding_json)
 
 /* ---------------------------------------------------------------------------------------------- */
 
-void webhooks_describe_json(Webhooks *w, JsonW *j)
+void webhooks_describe_json(Webhooks *w, JsonW *j, bool full)
 {
         jsonw_arr_open(j);
         for (unsigned i = 0; w && i < w->n; i++) {
@@ -865,14 +884,21 @@ void webhooks_describe_json(Webhooks *w, JsonW *j)
                 }
                 jsonw_obj_open(j);
                 jsonw_kv_str(j, "name", h->cfg.name);
-                jsonw_kv_str(j, "url", h->url_safe);
+                if (full)
+                        jsonw_kv_str(j, "url", h->url_safe);
+                else {
+                        char origin[sizeof(h->url_safe)];
+
+                        url_origin(h->url_safe, origin, sizeof(origin));
+                        jsonw_kv_str(j, "url", origin);
+                }
                 jsonw_kv_str(j, "format", h->cfg.format_json ? "json" : "falcosidekick");
                 jsonw_kv_uint(j, "sent", h->sent);
                 jsonw_kv_uint(j, "retried", h->retried);
                 jsonw_kv_uint(j, "failed", h->failed);
                 jsonw_kv_uint(j, "dropped", h->dropped);
                 jsonw_kv_uint(j, "queued", h->n_queued);
-                jsonw_kv_str(j, "lastError", h->last_error);
+                jsonw_kv_str(j, "lastError", full || !*h->last_error ? h->last_error : "(root only)");
                 jsonw_kv_str(j, "lastErrorAt", at);
                 jsonw_kv_str(j, "state", h->failing ? "failing" : "ok");
                 jsonw_obj_close(j);

@@ -44,5 +44,7 @@ int webhooks_reconfigure(Webhooks *w, const Config *c);
 void webhooks_submit(Webhooks *w, const Finding *f, const char *finding_json);
 
 /* A JSON array, one object per webhook: name, url (without credentials), format, sent, retried,
- * failed, dropped, queued, lastError, lastErrorAt (RFC 3339 or ""), state ("ok" or "failing"). */
-void webhooks_describe_json(Webhooks *w, JsonW *j);
+ * failed, dropped, queued, lastError, lastErrorAt (RFC 3339 or ""), state ("ok" or "failing").
+ * Not full (a caller other than root): url is scheme://host[:port] only (paths and queries carry
+ * tokens) and lastError, which may quote the URL, is "(root only)" when set. */
+void webhooks_describe_json(Webhooks *w, JsonW *j, bool full);

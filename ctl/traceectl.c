@@ -1315,10 +1315,17 @@ static void print_signal_human(const char *rule_id, const char *severity, const 
         json_object_put(o);
 }
 
+/* Subscribed (SubscribeDetections): the whole findings come addressed to us, and the broadcast
+ * (redacted) copies, if any reach us, are skipped. */
+static bool follow_subscribed;
+
 static int on_detection(sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
 {
         const char *rule_id, *severity, *finding;
         int r;
+
+        if (follow_subscribed && !sd_bus_message_get_destination(m))
+                return 0;
 
         r = sd_bus_message_read(m, "sss", &rule_id, &severity, &finding);
         if (r < 0) {
@@ -1339,6 +1346,28 @@ static int on_detection(sd_bus_message *m, void *userdata, sd_bus_error *ret_err
         return 0;
 }
 
+/*
+ * Asks for the whole findings (root only). An agent without the method (older) broadcasts them
+ * whole: follow the broadcast then. Returns 0, or the failed call's error (one line logged).
+ */
+static int follow_subscribe(sd_bus *bus)
+{
+        sd_bus_error error = SD_BUS_ERROR_NULL;
+        int r;
+
+        r = sd_bus_call_method(bus, TRACEE_BUS_NAME, TRACEE_BUS_PATH, TRACEE_BUS_INTERFACE,
+                               "SubscribeDetections", &error, NULL, NULL);
+        follow_subscribed = r >= 0;
+        if (r < 0 && sd_bus_error_has_name(&error, SD_BUS_ERROR_UNKNOWN_METHOD))
+                r = 0;
+        else if (r < 0 && sd_bus_error_has_name(&error, SD_BUS_ERROR_ACCESS_DENIED))
+                r = call_failed("following detections live needs root", &error, r);
+        else if (r < 0)
+                r = call_failed("subscribe to the detections", &error, r);
+        sd_bus_error_free(&error);
+        return r;
+}
+
 static int on_owner_changed(sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
 {
         const char *name, *old_owner, *new_owner;
@@ -1347,8 +1376,11 @@ static int on_owner_changed(sd_bus_message *m, void *userdata, sd_bus_error *ret
                 return 0;
         if (!*new_owner)
                 log_info("tracee stopped; waiting for it to come back (Ctrl-C to quit)");
-        else if (!*old_owner)
+        else if (!*old_owner) {
                 log_info("tracee started");
+                /* a new agent knows no subscribers */
+                (void) follow_subscribe(sd_bus_message_get_bus(m));
+        }
         return 0;
 }
 
@@ -1361,6 +1393,8 @@ static int detections_follow(sd_bus *bus)
 {
         sd_bus_error error = SD_BUS_ERROR_NULL;
         sd_event *event = NULL;
+        const char *unique = NULL;
+        char match[512];
         sigset_t mask;
         int r;
 
@@ -1372,9 +1406,15 @@ static int detections_follow(sd_bus *bus)
                 goto finish;
         }
 
-        /* The sender is the well-known name, so the bus only passes the agent's own signals. */
-        r = sd_bus_match_signal(bus, NULL, TRACEE_BUS_NAME, TRACEE_BUS_PATH, TRACEE_BUS_INTERFACE, "Detection",
-                                on_detection, NULL);
+        /* The sender is the well-known name, so the bus only passes the agent's own signals; the
+         * destination is us, so it passes the whole findings sent to us and not the broadcast. */
+        r = sd_bus_get_unique_name(bus, &unique);
+        if (r >= 0 && snprintf(match, sizeof(match), "type='signal',sender='" TRACEE_BUS_NAME "',path='"
+                               TRACEE_BUS_PATH "',interface='" TRACEE_BUS_INTERFACE "',member='Detection',"
+                               "destination='%s'", unique) >= (int) sizeof(match))
+                r = -ENAMETOOLONG;
+        if (r >= 0)
+                r = sd_bus_add_match(bus, NULL, match, on_detection, NULL);
         if (r < 0) {
                 r = log_error_errno(r, "cannot subscribe to the Detection signal: %m");
                 goto finish;
@@ -1386,6 +1426,18 @@ static int detections_follow(sd_bus *bus)
         if (r < 0) {
                 r = log_error_errno(r, "cannot watch the agent's bus name: %m");
                 goto finish;
+        }
+        r = follow_subscribe(bus);
+        if (r < 0)
+                goto finish;
+        /* an agent without SubscribeDetections broadcasts the whole findings */
+        if (!follow_subscribed) {
+                r = sd_bus_match_signal(bus, NULL, TRACEE_BUS_NAME, TRACEE_BUS_PATH, TRACEE_BUS_INTERFACE,
+                                        "Detection", on_detection, NULL);
+                if (r < 0) {
+                        r = log_error_errno(r, "cannot subscribe to the Detection signal: %m");
+                        goto finish;
+                }
         }
 
         sigemptyset(&mask);
@@ -1483,7 +1535,7 @@ static void help(void)
                "                          \"-2h\", \"1 day ago\", \"today\", \"yesterday\", \"@EPOCH\"\n"
                "  -n, --lines N           detections: at most the last N (or \"all\")\n"
                "      --rule ID           detections: only those of this rule\n"
-               "  -f, --follow            detections: print new detections as they happen (Ctrl-C stops)\n"
+               "  -f, --follow            detections: new ones as they happen, root only (Ctrl-C stops)\n"
                "  -D, --directory DIR     detections: read the journal files in DIR\n"
                "      --agent-exe PATH    detections: the agent runs from PATH, not " TRACEE_AGENT_PATH "\n"
                "                          (only root's entries from it or from " AGENT_UNIT " are shown)\n"

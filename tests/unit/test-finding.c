@@ -4,7 +4,8 @@
  * Unit tests for agent/finding.c: the JSON structure of a finding (rule metadata, data, process
  * with ancestors, the event), checked with the strict validator and exact substrings; strict
  * validity with hostile strings everywhere; the one-line message and the table block free of
- * control characters whatever comm, exe, container id and summary hold.
+ * control characters whatever comm, exe, container id and summary hold; a finding never carries the
+ * process's whole environment (exec's env, execve's envp), only what the rule matched in it.
  */
 
 #undef NDEBUG
@@ -285,8 +286,57 @@ static void test_message(void)
         }
 }
 
+/* TRC-7 on an exec whose environment was captured whole: the finding keeps the loader variable it
+ * matched and argv, not the other variables (a token set beside LD_PRELOAD). */
+static void test_no_environment(void)
+{
+        static const char *const argv[] = { "/usr/bin/true", "ARGV_MARK", NULL };
+        static const char *const env[] = { "HOME=/root", "SECRET_TOKEN=hunter2", "LD_PRELOAD=/tmp/evil.so",
+                                           NULL };
+        static const char *const ld_env[] = { "LD_PRELOAD=/tmp/evil.so", NULL };
+        const RuleOptions opts = {};
+        Finding f = {};
+        Event e;
+        char *j;
+
+        rb_init(&rb, TR_EV_SCHED_PROCESS_EXEC);
+        rb_str(&rb, 0, "/usr/bin/true");
+        rb_strarr(&rb, 3, argv);
+        rb_strarr(&rb, 4, env);
+        rb_strarr(&rb, 13, ld_env);
+        rb_int(&rb, 14, 1);
+        CHECK(rb_decode(&rb, &e) == 0);
+        f.rule = rule_by_id("TRC-7");
+        f.event = &e;
+        CHECK(f.rule && f.rule->match(&e, &opts, &f));
+        j = json_of(&f, __LINE__);
+        CHECK_CONTAINS(j, "\"data\":{\"variable\":\"LD_PRELOAD\",\"value\":\"/tmp/evil.so\"}");
+        CHECK_CONTAINS(j, "\"ARGV_MARK\"");
+        CHECK_NOT_CONTAINS(j, "SECRET_TOKEN");
+        CHECK_NOT_CONTAINS(j, "HOME=");
+        CHECK_NOT_CONTAINS(j, "\"name\":\"env\"");
+        free(j);
+
+        /* execve's envp, the same */
+        rb_init(&rb, 59);
+        rb_str(&rb, 0, "/usr/bin/true");
+        rb_strarr(&rb, 1, argv);
+        rb_strarr(&rb, 2, env);
+        CHECK(rb_decode(&rb, &e) == 0);
+        memset(&f, 0, sizeof(f));
+        f.rule = rule_by_id("TRC-2");
+        f.event = &e;
+        j = json_of(&f, __LINE__);
+        CHECK_CONTAINS(j, "\"ARGV_MARK\"");
+        CHECK_CONTAINS(j, "\"argsNum\":2,");
+        CHECK_NOT_CONTAINS(j, "SECRET_TOKEN");
+        CHECK_NOT_CONTAINS(j, "\"envp\"");
+        free(j);
+}
+
 int main(void)
 {
+        test_no_environment();
         test_json();
         test_message();
         test_hostile();
