@@ -13,6 +13,7 @@
  * after 0.5 s, then doubling up to 30 s between attempts.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <string.h>
 #include <time.h>
 #include <systemd/sd-bus.h>
@@ -262,10 +263,32 @@ static const sd_bus_vtable agent_vtable[] = {
 
 void bus_emit_detection(Context *c, const Finding *f, const char *json)
 {
+        uint64_t queued = 0;
+
         if (!c->bus)
                 return;
-        (void) sd_bus_emit_signal(c->bus, TRACEE_BUS_PATH, TRACEE_BUS_INTERFACE, "Detection", "sss", f->rule->id,
-                                  severity_to_string(f->rule->severity), json);
+        /* the bus daemon falls behind: drop, count, and say so once per streak */
+        if (sd_bus_get_n_queued_write(c->bus, &queued) >= 0 && queued >= BUS_WQUEUE_MAX) {
+                c->bus_signals_dropped++;
+                if (c->bus_signals_unreported++ == 0)
+                        log_struct(LOG_WARNING, TRACEE_MESSAGE_SINK_DROPPED, "D-Bus: the bus daemon is not reading "
+                                   "the agent's messages (%" PRIu64 " queued): dropping Detection signals and "
+                                   "counting them", queued);
+                return;
+        }
+        if (sd_bus_emit_signal(c->bus, TRACEE_BUS_PATH, TRACEE_BUS_INTERFACE, "Detection", "sss", f->rule->id,
+                               severity_to_string(f->rule->severity), json) < 0) {
+                c->bus_signals_dropped++;
+                c->bus_signals_unreported++;
+                return;
+        }
+        c->bus_signals_sent++;
+        if (c->bus_signals_unreported) {
+                log_struct(LOG_WARNING, TRACEE_MESSAGE_SINK_DROPPED, "D-Bus: %" PRIu64 " Detection signals dropped "
+                           "while the bus daemon was not reading them (%" PRIu64 " in all)",
+                           c->bus_signals_unreported, c->bus_signals_dropped);
+                c->bus_signals_unreported = 0;
+        }
 }
 
 void bus_emit_changed(Context *c, const char *property)
