@@ -135,7 +135,7 @@ static uint64_t mono_usec(void)
 }
 
 /* Says once that entries were dropped, from the writer, after journald took an entry again. */
-static void writer_report_dropped(uint64_t n)
+static int writer_report_dropped(uint64_t n)
 {
         char msg[200], num[32];
         struct iovec iov[5];
@@ -150,7 +150,7 @@ static void writer_report_dropped(uint64_t n)
         iov[k++] = (struct iovec) { (char *) "MESSAGE_ID=" TRACEE_MESSAGE_JOURNAL_DROPPED,
                                     strlen("MESSAGE_ID=" TRACEE_MESSAGE_JOURNAL_DROPPED) };
         iov[k++] = (struct iovec) { num, strlen(num) };
-        (void) sd_journal_sendv(iov, (int) k);
+        return sd_journal_sendv(iov, (int) k);
 }
 
 static void *writer_main(void *userdata)
@@ -191,8 +191,12 @@ static void *writer_main(void *userdata)
                 }
                 pthread_mutex_unlock(&q->lock);
                 free(e);
-                if (report)
-                        writer_report_dropped(report);
+                if (report && writer_report_dropped(report) < 0) {
+                        /* not said: say it with the next entry journald takes */
+                        pthread_mutex_lock(&q->lock);
+                        q->dropped_unreported += report;
+                        pthread_mutex_unlock(&q->lock);
+                }
                 pthread_mutex_lock(&q->lock);
         }
         q->finished = true;
