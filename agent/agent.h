@@ -20,10 +20,12 @@
 #include "webhook.h"
 
 /*
- * Detection signals wait in sd-bus's write queue while the bus daemon does not read them: past this
- * many queued messages, signals are dropped and counted rather than queued. A signal carries one
- * finding JSON (at most JOURNAL_DETECTION_MAX bytes, a few KiB as a rule), so the queue stays under
- * 64 × 256 KiB = 16 MiB; method replies and PropertiesChanged are always queued.
+ * Detection signals wait in sd-bus's write queue while the bus daemon does not read them (after the
+ * socket's send buffer, which sd-bus raises to 8 MiB): past this many queued messages, signals are
+ * dropped and counted rather than queued. A signal carries one finding JSON (at most
+ * JOURNAL_DETECTION_MAX bytes, a few KiB as a rule; sd-bus holds about 6 KiB per such message), so
+ * the queue stays under 64 × 256 KiB = 16 MiB; method replies and PropertiesChanged are always
+ * queued.
  */
 #define BUS_WQUEUE_MAX 64
 
