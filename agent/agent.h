@@ -14,10 +14,21 @@
 #include "config.h"
 #include "engine.h"
 #include "fold.h"
+#include "journal.h"
 #include "jsonw.h"
 #include "pipeline.h"
 #include "state.h"
 #include "webhook.h"
+
+/*
+ * Detection signals wait in sd-bus's write queue while the bus daemon does not read them (after the
+ * socket's send buffer, which sd-bus raises to 8 MiB): past this many queued messages, signals are
+ * dropped and counted rather than queued. A signal carries one finding JSON (at most
+ * JOURNAL_DETECTION_MAX bytes, a few KiB as a rule; sd-bus holds about 6 KiB per such message), so
+ * the queue stays under 64 × 256 KiB = 16 MiB; method replies and PropertiesChanged are always
+ * queued.
+ */
+#define BUS_WQUEUE_MAX 64
 
 typedef struct Context {
         sd_event *event;
@@ -30,6 +41,7 @@ typedef struct Context {
         Webhooks *webhooks;
         Fold *fold;                     /* folding and rate limits in front of the sinks */
         bool fold_logged;               /* the totals went to the journal at stop */
+        JournalQueue *journal_queue;    /* the journal writer (journal.h), while the agent runs */
 
         /* command line: each overrides the configuration file when set */
         const char *arg_config;         /* --config: must exist */
@@ -46,6 +58,8 @@ typedef struct Context {
         StdoutMode out;
         bool journal;                   /* send findings to the journal */
         bool journal_warned;
+        uint64_t bus_signals_sent, bus_signals_dropped;  /* Detection signals (bus.c) */
+        uint64_t bus_signals_unreported;                 /* dropped since one was last sent */
         char state_path[PATH_MAX];
         State state;
 

@@ -50,3 +50,5 @@
 #define TRACEE_MESSAGE_DEGRADED         "db05b9606f304d0a95b63a6f2958c80c"
 /* a summary of findings folded or rate-limited (agent/fold.h), and the agent's totals at stop */
 #define TRACEE_MESSAGE_FOLDED           "97f22247934542db964e81a959633bac"
+#define TRACEE_MESSAGE_JOURNAL_DROPPED  "38aabcd8e2c24d558b1f8328e63c2616"
+#define TRACEE_MESSAGE_SINK_DROPPED     "38267276d8bf48e8929b691e5d15c65a"

@@ -15,6 +15,7 @@
  * after 0.5 s, then doubling up to 30 s between attempts.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -434,13 +435,23 @@ static const sd_bus_vtable agent_vtable[] = {
 void bus_emit_detection(Context *c, const Finding *f, const char *json)
 {
         const char *sev = severity_to_string(f->rule->severity);
+        uint64_t queued = 0;
         JsonW w = {};
+        int r;
 
         if (!c->bus)
                 return;
+        /* the bus daemon falls behind: drop, count, and say so once per streak */
+        if (sd_bus_get_n_queued_write(c->bus, &queued) >= 0 && queued >= BUS_WQUEUE_MAX) {
+                c->bus_signals_dropped++;
+                if (c->bus_signals_unreported++ == 0)
+                        log_struct(LOG_WARNING, TRACEE_MESSAGE_SINK_DROPPED, "D-Bus: the bus daemon is not reading "
+                                   "the agent's messages (%" PRIu64 " queued): dropping Detection signals and "
+                                   "counting them", queued);
+                return;
+        }
         for (const char *to = sd_bus_track_first(subscribers); to; to = sd_bus_track_next(subscribers)) {
                 sd_bus_message *s = NULL;
-                int r;
 
                 r = sd_bus_message_new_signal(c->bus, &s, TRACEE_BUS_PATH, TRACEE_BUS_INTERFACE, "Detection");
                 if (r >= 0)
@@ -454,10 +465,21 @@ void bus_emit_detection(Context *c, const Finding *f, const char *json)
                         log_debug_errno(r, "D-Bus: cannot send the finding to %s, ignoring: %m", to);
         }
         finding_write_json_redacted(&w, f);
-        if (jsonw_ok(&w))
-                (void) sd_bus_emit_signal(c->bus, TRACEE_BUS_PATH, TRACEE_BUS_INTERFACE, "Detection", "sss",
-                                          f->rule->id, sev, w.buf);
+        r = jsonw_ok(&w) ? sd_bus_emit_signal(c->bus, TRACEE_BUS_PATH, TRACEE_BUS_INTERFACE, "Detection", "sss",
+                                              f->rule->id, sev, w.buf) : -ENOMEM;
         jsonw_done(&w);
+        if (r < 0) {
+                c->bus_signals_dropped++;
+                c->bus_signals_unreported++;
+                return;
+        }
+        c->bus_signals_sent++;
+        if (c->bus_signals_unreported) {
+                log_struct(LOG_WARNING, TRACEE_MESSAGE_SINK_DROPPED, "D-Bus: %" PRIu64 " Detection signals dropped "
+                           "while the bus daemon was not reading them (%" PRIu64 " in all)",
+                           c->bus_signals_unreported, c->bus_signals_dropped);
+                c->bus_signals_unreported = 0;
+        }
 }
 
 void bus_done(Context *c)

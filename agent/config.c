@@ -56,6 +56,7 @@ void config_defaults(Config *c)
         strcpy(c->rules, "all");
         strcpy(c->state_directory, "/var/lib/tracee");
         c->journal = true;
+        c->journal_queue_bytes = CONFIG_JOURNAL_QUEUE_BYTES_DEFAULT;
         c->stdout_mode = STDOUT_TABLE;
         c->compat_syscalls = CONFIG_COMPAT_SYSCALLS_DEFAULT;
         fold_config_defaults(&c->fold);
@@ -117,6 +118,16 @@ bool parse_ringbuf_size(const char *v, uint64_t *ret)
         return true;
 }
 
+bool parse_queue_bytes(const char *v, uint64_t *ret)
+{
+        uint64_t x;
+
+        if (!parse_u64(v, &x) || x < CONFIG_QUEUE_BYTES_MIN || x > CONFIG_QUEUE_BYTES_MAX)
+                return false;
+        *ret = x;
+        return true;
+}
+
 static bool copy_value(Parser *p, const char *key, const char *v, char *dst, size_t n)
 {
         if (strlen(v) >= n) {
@@ -166,6 +177,7 @@ static WebhookConfig *webhook_section(Parser *p, const char *name)
         w->min_severity = SEVERITY_INFO;
         w->timeout_ms = 5000;
         w->queue_size = 1000;
+        w->queue_bytes = CONFIG_WEBHOOK_QUEUE_BYTES_DEFAULT;
         snprintf(w->source, sizeof(w->source), "%s", p->name);
         return w;
 }
@@ -227,6 +239,9 @@ static int handle_output(Parser *p, const char *k, const char *v)
                         c->stdout_mode = STDOUT_TABLE;
                 else
                         bad_value(p, "output", k, v, "none, json or table");
+        } else if (strcmp(k, "journal_queue_bytes") == 0) {
+                if (!parse_queue_bytes(v, &c->journal_queue_bytes))
+                        bad_value(p, "output", k, v, "bytes, from 64K to 1G (K, M, G suffixes allowed)");
         } else {
                 const char *expected = NULL;
                 int r = fold_config_set(&c->fold, k, v, &expected);
@@ -387,6 +402,9 @@ static int handle_webhook(Parser *p, const char *section, const char *name, cons
                         bad_value(p, section, k, v, "a number from 1 to 1000000");
                 else
                         w->queue_size = (unsigned) x;
+        } else if (strcmp(k, "queue_bytes") == 0) {
+                if (!parse_queue_bytes(v, &w->queue_bytes))
+                        bad_value(p, section, k, v, "bytes, from 64K to 1G (K, M, G suffixes allowed)");
         } else if (strcmp(k, "ca_file") == 0)
                 copy_value(p, k, v, w->ca_file, sizeof(w->ca_file));
         else if (strcmp(k, "client_cert") == 0)

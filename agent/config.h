@@ -3,14 +3,14 @@
  * /etc/tracee/tracee.conf: INI, parsed with inih. Sections:
  *   [agent]        rules, state_directory, ringbuf_size, btf_file, bpf_object, raw_syscall_fallback,
  *                  compat_syscalls
- *   [output]       journal (yes/no), stdout (none/json/table), fold_window, fold_keys, rate_limit_rule,
- *                  rate_limit_rule_burst, rate_limit_uid, rate_limit_uid_burst (fold.h)
+ *   [output]       journal (yes/no), stdout (none/json/table), journal_queue_bytes, fold_window, fold_keys,
+ *                  rate_limit_rule, rate_limit_rule_burst, rate_limit_uid, rate_limit_uid_burst (fold.h)
  *   [rule TRC-N]   enabled (yes/no), exception_exe (path glob), exception_comm, exception_uid,
  *                  exception_container, exception (combined: every condition at once, see
  *                  exception.h; each repeatable), default_exceptions (yes/no), ld_library_path
  *                  (TRC-7 only)
  *   [webhook NAME] url, format, min_severity, rules, header (repeatable), timeout, queue_size,
- *                  ca_file, client_cert, client_key, insecure
+ *                  queue_bytes, ca_file, client_cert, client_key, insecure
  * An unknown key is a warning naming file:line; an invalid value is an error naming file:line and
  * the value. Lines are at most 199 bytes (inih's line buffer); a longer line is an error.
  */
@@ -31,6 +31,12 @@
 /* compat_syscalls: off, because the watch costs every syscall more than the performance targets
  * allow (bench/README.md); the rules it would cover are said to be degraded instead. */
 #define CONFIG_COMPAT_SYSCALLS_DEFAULT false
+/* Memory bounds of the sinks, in bytes (see units/tracee.service.in for how they add up): the journal
+ * entries waiting for journald, and each webhook's detections waiting for delivery. */
+#define CONFIG_JOURNAL_QUEUE_BYTES_DEFAULT (4ull * 1024 * 1024)
+#define CONFIG_WEBHOOK_QUEUE_BYTES_DEFAULT (16ull * 1024 * 1024)
+#define CONFIG_QUEUE_BYTES_MIN (64ull * 1024)
+#define CONFIG_QUEUE_BYTES_MAX (1ull << 30)
 
 typedef enum StdoutMode {
         STDOUT_NONE,
@@ -55,6 +61,7 @@ typedef struct WebhookConfig {
         unsigned n_headers;
         unsigned timeout_ms;
         unsigned queue_size;
+        uint64_t queue_bytes;           /* the detections waiting, in bytes */
         char ca_file[200], client_cert[200], client_key[200];
         bool insecure;
         char source[PATH_MAX];          /* the file it came from */
@@ -69,6 +76,7 @@ typedef struct Config {
         bool raw_syscall_fallback;      /* watch syscalls without tracepoints via raw sys_enter/exit */
         bool compat_syscalls;           /* watch 32-bit syscalls via raw sys_exit */
         bool journal;
+        uint64_t journal_queue_bytes;   /* journal entries waiting for journald, in bytes */
         StdoutMode stdout_mode;
         FoldConfig fold;                /* folding and rate limits in front of the sinks */
         bool ld_library_path;
@@ -109,3 +117,5 @@ int config_apply_rules(const Config *c, Engine *e, ConfigDiag *diag);
 bool parse_boolean(const char *v, bool *ret);
 /* A ring-buffer size: a power of two from 4096 bytes to 1 GiB, K/M/G (or KiB/MiB/GiB) suffixes. */
 bool parse_ringbuf_size(const char *v, uint64_t *ret);
+/* A queue's bound: CONFIG_QUEUE_BYTES_MIN to CONFIG_QUEUE_BYTES_MAX bytes, K/M/G suffixes. */
+bool parse_queue_bytes(const char *v, uint64_t *ret);

@@ -6,6 +6,7 @@
  * (Type=notify, watchdog, reload) and in a terminal.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -28,6 +29,8 @@
 #include "webhook.h"
 
 #define STATUS_INTERVAL_USEC (5 * 1000000ULL)
+/* At stop, how long journald may take the last entries (the stop message among them). */
+#define JOURNAL_STOP_TIMEOUT_USEC (2 * 1000000ULL)
 
 static uint64_t now_usec(clockid_t clk)
 {
@@ -147,6 +150,24 @@ static void list_rules(FILE *f, Engine *e)
 /* ---------------------------------------------------------------------------------------------- */
 /* sinks */
 
+/* A finding to the journal writer. The first drop since journald last took an entry is said (in
+ * the journal too, where it may be dropped in turn: it is counted then). */
+static void context_journal_finding(Context *c, const Finding *f, const FoldSummary *s)
+{
+        JournalQueueStats js;
+        int r = s ? journal_send_fold_summary(c->journal_queue, f, s, c->w.buf) :
+                    journal_send_finding(c->journal_queue, f, c->w.buf);
+
+        if (r != -ENOBUFS)
+                return;
+        journal_queue_get_stats(c->journal_queue, &js);
+        if (js.unreported != 1)
+                return;
+        log_struct(LOG_WARNING, TRACEE_MESSAGE_JOURNAL_DROPPED, "journald is not accepting entries (%" PRIu64
+                   " waiting, %" PRIu64 " of %" PRIu64 " bytes): dropping the oldest and counting them, detection "
+                   "goes on", js.queued, js.queued_bytes, js.max_bytes);
+}
+
 /* Every sink gets f; s is set for a summary of folded or rate-limited findings (fold.h). */
 static void send_finding(Context *c, const Finding *f, const FoldSummary *s)
 {
@@ -167,7 +188,7 @@ static void send_finding(Context *c, const Finding *f, const FoldSummary *s)
         }
         if (c->journal) {
                 if (journal_available())
-                        (void) (s ? journal_send_fold_summary(f, s, c->w.buf) : journal_send_finding(f, c->w.buf));
+                        context_journal_finding(c, f, s);
                 else if (!c->journal_warned) {
                         c->journal_warned = true;
                         log_warning("the journal is not available (/run/systemd/journal/socket is missing): "
@@ -367,6 +388,7 @@ static int context_apply(Context *c, Config *cfg, char *err, size_t errsz)
         engine_set_options(c->engine, &ro);
         c->out = c->arg_output >= 0 ? (StdoutMode) c->arg_output : cfg->stdout_mode;
         c->journal = c->arg_journal >= 0 ? c->arg_journal : cfg->journal;
+        journal_queue_set_max_bytes(c->journal_queue, cfg->journal_queue_bytes);
         free(c->config);
         c->config = cfg;
         return 0;
@@ -676,6 +698,36 @@ void context_describe_rule_json(Context *c, const RuleState *s, JsonW *w, bool f
         jsonw_obj_close(w);
 }
 
+/* "sinks": what the journal writer and the Detection signal could not deliver, and why. */
+static void describe_sinks(Context *c, JsonW *w)
+{
+        JournalQueueStats js;
+
+        journal_queue_get_stats(c->journal_queue, &js);
+        jsonw_key(w, "sinks");
+        jsonw_obj_open(w);
+        jsonw_key(w, "journal");
+        jsonw_obj_open(w);
+        jsonw_kv_str(w, "state", !c->journal_queue ? "off" : js.stalled_usec >= JOURNAL_STALLED_USEC ? "stalled" :
+                     "ok");
+        jsonw_kv_uint(w, "sent", js.sent);
+        jsonw_kv_uint(w, "dropped", js.dropped);
+        jsonw_kv_uint(w, "failed", js.failed);
+        jsonw_kv_uint(w, "queued", js.queued);
+        jsonw_kv_uint(w, "queuedBytes", js.queued_bytes);
+        jsonw_kv_uint(w, "maxBytes", js.max_bytes);
+        jsonw_kv_uint(w, "stalledMs", js.stalled_usec / 1000);
+        jsonw_kv_str(w, "lastError", js.last_error ? strerror(-js.last_error) : "");
+        jsonw_obj_close(w);
+        jsonw_key(w, "dbusSignals");
+        jsonw_obj_open(w);
+        jsonw_kv_uint(w, "sent", c->bus_signals_sent);
+        jsonw_kv_uint(w, "dropped", c->bus_signals_dropped);
+        jsonw_kv_uint(w, "maxQueued", BUS_WQUEUE_MAX);
+        jsonw_obj_close(w);
+        jsonw_obj_close(w);
+}
+
 void context_describe_json(Context *c, JsonW *w, bool full)
 {
         PipelineStats st = {};
@@ -733,6 +785,7 @@ void context_describe_json(Context *c, JsonW *w, bool full)
         webhooks_describe_json(c->webhooks, w, full);
         jsonw_key(w, "fold");
         fold_describe_json(c->fold, w);
+        describe_sinks(c, w);
         jsonw_obj_close(w);
 }
 
@@ -906,6 +959,12 @@ static int parse_args(Context *c, int argc, char **argv, bool *ret_list, bool *r
         return 1;
 }
 
+static int log_to_journal_queue(const struct iovec *iov, unsigned n, void *userdata)
+{
+        (void) journal_queue_sendv(userdata, iov, n);  /* dropped: counted */
+        return 0;
+}
+
 static void context_done(Context *c)
 {
         pipeline_free(c->pipeline);
@@ -919,6 +978,9 @@ static void context_done(Context *c)
         engine_free(c->engine);
         free(c->config);
         jsonw_done(&c->w);
+        /* last: the messages above went through it */
+        log_set_journal_writer(NULL, NULL);
+        c->journal_queue = journal_queue_free(c->journal_queue, JOURNAL_STOP_TIMEOUT_USEC);
 }
 
 int detect_main(int argc, char **argv)
@@ -992,6 +1054,15 @@ int detect_main(int argc, char **argv)
                                 log_warning("rule %s (%s) is unavailable: %s", rs[i].rule->id, rs[i].rule->name,
                                             rs[i].unavailable_reason);
         }
+
+        /* From here on the journal is written by a thread of its own: journald never blocks the loop. */
+        r = journal_queue_new(c.config->journal_queue_bytes, &c.journal_queue);
+        if (r < 0) {
+                log_error_errno(r, "cannot start the journal writer thread: %m");
+                goto out;
+        }
+        if (journal_available())
+                log_set_journal_writer(log_to_journal_queue, c.journal_queue);
 
         r = sd_event_default(&c.event);
         if (r < 0) {

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdarg.h>
+#include <sys/uio.h>
 #include <syslog.h>
 
 typedef enum LogTarget {
@@ -23,6 +24,11 @@ void log_set_target(LogTarget t);
 void log_set_prefix(const char *prefix);
 /* Also send the messages that carry a MESSAGE_ID to the journal when logging to stderr. */
 void log_set_journal_copy(bool on);
+/* Entries for the journal go to fn instead of sd_journal_sendv(), so that the agent can queue them
+ * rather than wait for journald (journal.h). fn returns 0 once it took the entry, queued or dropped
+ * and counted; negative to fall back to stderr. NULL restores sd_journal_sendv(). */
+typedef int (*LogJournalWriter)(const struct iovec *iov, unsigned n, void *userdata);
+void log_set_journal_writer(LogJournalWriter fn, void *userdata);
 
 int log_internal(int level, int error, const char *file, int line, const char *func,
                  const char *format, ...) __attribute__((format(printf, 6, 7)));

@@ -40,6 +40,9 @@ typedef struct Item {
         char data[];
 } Item;
 
+/* What an item costs, counted against queue_bytes: its allocation. */
+#define ITEM_SIZE(len) (sizeof(Item) + (len) + 1)
+
 typedef struct Webhook {
         Webhooks *owner;
         WebhookConfig cfg;
@@ -50,6 +53,7 @@ typedef struct Webhook {
 
         Item *head, *tail;              /* head: the detection being delivered */
         unsigned n_queued;
+        uint64_t queued_bytes;          /* their memory, counted against cfg.queue_bytes */
         bool active;                    /* head is on the wire */
         bool waiting;                   /* head waits for its retry */
         sd_event_source *retry_timer;
@@ -168,6 +172,7 @@ static void queue_pop(Webhook *h)
         if (!h->head)
                 h->tail = NULL;
         h->n_queued--;
+        h->queued_bytes -= ITEM_SIZE(i->len);
         h->attempts = 0;
         free(i);
 }
@@ -190,6 +195,7 @@ static bool queue_drop_oldest(Webhook *h)
         if (h->tail == victim)
                 h->tail = h->head;
         h->n_queued--;
+        h->queued_bytes -= ITEM_SIZE(victim->len);
         free(victim);
         return true;
 }
@@ -226,8 +232,9 @@ static void hook_failed_attempt(Webhook *h, const char *why, bool permanent, lon
         }
         if (!h->failing_logged && (!h->last_warn_usec || mono - h->last_warn_usec >= WARN_INTERVAL_USEC)) {
                 log_struct(LOG_WARNING, TRACEE_MESSAGE_WEBHOOK,
-                           "webhook %s (%s) is failing: %s; retrying with backoff, keeping at most %u detections",
-                           h->cfg.name, h->url_safe, why, h->cfg.queue_size);
+                           "webhook %s (%s) is failing: %s; retrying with backoff, keeping at most %u detections "
+                           "and %" PRIu64 " bytes", h->cfg.name, h->url_safe, why, h->cfg.queue_size,
+                           h->cfg.queue_bytes);
                 h->failing_logged = true;
                 h->last_warn_usec = mono;
         }
@@ -572,7 +579,8 @@ static bool config_same(const WebhookConfig *a, const WebhookConfig *b)
 {
         if (strcmp(a->name, b->name) || strcmp(a->url, b->url) || a->format_json != b->format_json ||
             a->min_severity != b->min_severity || strcmp(a->rules, b->rules) || a->n_headers != b->n_headers ||
-            a->timeout_ms != b->timeout_ms || a->queue_size != b->queue_size || strcmp(a->ca_file, b->ca_file) ||
+            a->timeout_ms != b->timeout_ms || a->queue_size != b->queue_size || a->queue_bytes != b->queue_bytes ||
+            strcmp(a->ca_file, b->ca_file) ||
             strcmp(a->client_cert, b->client_cert) || strcmp(a->client_key, b->client_key) ||
             a->insecure != b->insecure)
                 return false;
@@ -815,12 +823,13 @@ static void hook_enqueue(Webhook *h, const char *payload, size_t len)
                 hook_failed_attempt(h, why, true, -1000);
                 return;
         }
-        while (h->n_queued >= h->cfg.queue_size) {
+        /* full in items or in bytes: the oldest waiting detections make room */
+        while (h->n_queued >= h->cfg.queue_size || h->queued_bytes + ITEM_SIZE(len) > h->cfg.queue_bytes) {
                 h->dropped++;
                 if (!queue_drop_oldest(h))
-                        return;         /* queue_size 1 and that one is on the wire: the new one goes */
+                        return;         /* only the one on the wire is left, and no room beside it: the new one goes */
         }
-        i = malloc(sizeof(Item) + len + 1);
+        i = malloc(ITEM_SIZE(len));
         if (!i) {
                 h->dropped++;
                 return;
@@ -835,6 +844,7 @@ static void hook_enqueue(Webhook *h, const char *payload, size_t len)
                 h->head = i;
         h->tail = i;
         h->n_queued++;
+        h->queued_bytes += ITEM_SIZE(len);
         hook_kick(h);
 }
 
@@ -898,6 +908,8 @@ void webhooks_describe_json(Webhooks *w, JsonW *j, bool full)
                 jsonw_kv_uint(j, "failed", h->failed);
                 jsonw_kv_uint(j, "dropped", h->dropped);
                 jsonw_kv_uint(j, "queued", h->n_queued);
+                jsonw_kv_uint(j, "queuedBytes", h->queued_bytes);
+                jsonw_kv_uint(j, "maxQueuedBytes", h->cfg.queue_bytes);
                 jsonw_kv_str(j, "lastError", full || !*h->last_error ? h->last_error : "(root only)");
                 jsonw_kv_str(j, "lastErrorAt", at);
                 jsonw_kv_str(j, "state", h->failing ? "failing" : "ok");

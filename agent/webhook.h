@@ -6,7 +6,8 @@
  * sd-event loop, so the pipeline, the journal and the other webhooks never wait on an endpoint.
  *
  * Per webhook: one request in flight at a time (delivery in order); a bounded queue (queue_size
- * detections, the one in flight included; when full the oldest waiting one is dropped and counted);
+ * detections and queue_bytes bytes, the one in flight included; when full the oldest waiting ones
+ * are dropped and counted);
  * connection errors, timeouts, HTTP 5xx and 429 are retried forever with exponential backoff and
  * jitter (0.5 s doubling to 30 s), while other HTTP statuses are not retried and count as failed.
  * The journal gets one warning (MESSAGE_ID TRACEE_MESSAGE_WEBHOOK) when a webhook starts failing and
@@ -44,7 +45,7 @@ int webhooks_reconfigure(Webhooks *w, const Config *c);
 void webhooks_submit(Webhooks *w, const Finding *f, const char *finding_json);
 
 /* A JSON array, one object per webhook: name, url (without credentials), format, sent, retried,
- * failed, dropped, queued, lastError, lastErrorAt (RFC 3339 or ""), state ("ok" or "failing").
- * Not full (a caller other than root): url is scheme://host[:port] only (paths and queries carry
- * tokens) and lastError, which may quote the URL, is "(root only)" when set. */
+ * failed, dropped, queued, queuedBytes, maxQueuedBytes, lastError, lastErrorAt (RFC 3339 or ""), state
+ * ("ok" or "failing"). Not full (a caller other than root): url is scheme://host[:port] only (paths
+ * and queries carry tokens) and lastError, which may quote the URL, is "(root only)" when set. */
 void webhooks_describe_json(Webhooks *w, JsonW *j, bool full);

@@ -506,6 +506,28 @@ static void print_fold_human(const char *details)
         json_object_put(doc);
 }
 
+/* Describe()'s "sinks": the journal writer and the Detection signal, when they dropped or wait. */
+static void print_sinks_human(const char *details)
+{
+        struct json_object *doc = json_tokener_parse(details), *sinks, *o;
+        char e1[64], e2[256];
+
+        if (!doc)
+                return;
+        if (json_object_object_get_ex(doc, "sinks", &sinks)) {
+                if (json_object_object_get_ex(sinks, "journal", &o) && strcmp(jstr(o, "state"), "off") != 0)
+                        printf("     Journal: %s, %" PRId64 " sent, %" PRId64 " dropped, %" PRId64 " failed, %" PRId64
+                               " queued (%" PRId64 " of %" PRId64 " bytes)%s%s\n", esc(jstr(o, "state"), e1, sizeof(e1)),
+                               jint(o, "sent"), jint(o, "dropped"), jint(o, "failed"), jint(o, "queued"),
+                               jint(o, "queuedBytes"), jint(o, "maxBytes"), *jstr(o, "lastError") ? ", last error: " : "",
+                               esc(jstr(o, "lastError"), e2, sizeof(e2)));
+                if (json_object_object_get_ex(sinks, "dbusSignals", &o))
+                        printf("       D-Bus: %" PRId64 " Detection signals sent, %" PRId64 " dropped\n",
+                               jint(o, "sent"), jint(o, "dropped"));
+        }
+        json_object_put(doc);
+}
+
 static void strv_free(char **l);
 
 /*
@@ -608,6 +630,7 @@ static int verb_status(sd_bus *bus, char **args, unsigned n)
                 if (call(bus, "describe the agent", "Describe", &reply, NULL, NULL) >= 0 &&
                     sd_bus_message_read(reply, "s", &details) >= 0) {
                         print_fold_human(details);
+                        print_sinks_human(details);
                         print_webhooks_human(details);
                 } else
                         details = NULL;

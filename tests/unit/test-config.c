@@ -122,6 +122,7 @@ static const char full[] =
         "header = X-Tenant: 7\n"
         "timeout = 10\n"
         "queue_size = 500\n"
+        "queue_bytes = 2M\n"
         "ca_file = /etc/tracee/ca.pem\n"
         "client_cert = /etc/tracee/client.pem\n"
         "client_key = /etc/tracee/client.key\n"
@@ -179,6 +180,7 @@ static void test_full(void)
         CHECK_STREQ(w->headers[1], "X-Tenant: 7");
         CHECK_INT(w->timeout_ms, 10000);
         CHECK_INT(w->queue_size, 500);
+        CHECK_INT(w->queue_bytes, 2u << 20);
         CHECK_STREQ(w->ca_file, "/etc/tracee/ca.pem");
         CHECK_STREQ(w->client_cert, "/etc/tracee/client.pem");
         CHECK_STREQ(w->client_key, "/etc/tracee/client.key");
@@ -189,6 +191,7 @@ static void test_full(void)
         CHECK(!w->format_json);
         CHECK_INT(w->timeout_ms, 5000);         /* defaults */
         CHECK_INT(w->queue_size, 1000);
+        CHECK_INT(w->queue_bytes, CONFIG_WEBHOOK_QUEUE_BYTES_DEFAULT);
         CHECK_INT(w->min_severity, SEVERITY_INFO);
 
         /* defaults */
@@ -293,6 +296,17 @@ static void test_errors(void)
         CHECK_ERROR("t.conf:2: [webhook w] format=xml is invalid");
         CHECK_ERROR("t.conf:3: [webhook w] queue_size=0 is invalid");
         CHECK_ERROR("t.conf:4: [webhook w] insecure=kinda is invalid");
+        /* byte bounds: 64K to 1G */
+        CHECK_INT(parse("[webhook w]\nqueue_bytes=1000\n"), -EINVAL);
+        CHECK_ERROR("t.conf:2: [webhook w] queue_bytes=1000 is invalid: expected bytes, from 64K to 1G");
+        CHECK_INT(parse("[webhook w]\nqueue_bytes=2G\n"), -EINVAL);
+        CHECK_INT(parse("[output]\njournal_queue_bytes=-1\n"), -EINVAL);
+        CHECK_ERROR("t.conf:2: [output] journal_queue_bytes=-1 is invalid");
+        CHECK_CLEAN(parse("[output]\njournal_queue_bytes=64K\n[webhook w]\nqueue_bytes=1G\n"));
+        CHECK_INT(cfg->journal_queue_bytes, 64 * 1024);
+        CHECK_INT(cfg->webhook[0].queue_bytes, 1u << 30);
+        CHECK_CLEAN(parse(""));
+        CHECK_INT(cfg->journal_queue_bytes, CONFIG_JOURNAL_QUEUE_BYTES_DEFAULT);
         {
                 char text[2048];
                 size_t o = (size_t) snprintf(text, sizeof(text), "[webhook w]\n");
