@@ -24,6 +24,7 @@
 #include "finding.h"
 #include "journal.h"
 #include "log.h"
+#include "preload.h"
 #include "strutil.h"
 #include "webhook.h"
 
@@ -393,6 +394,23 @@ static bool startup_overridden(const Context *c, StartupKey k)
         default:
                 return false;
         }
+}
+
+/* At start: a non-empty /etc/ld.so.preload is loaded into every program, the agent included. */
+static void log_preload(void)
+{
+        char list[256];
+        size_t size = 0;
+        int r;
+
+        r = preload_check(PRELOAD_PATH, list, sizeof(list), &size);
+        if (r < 0)
+                log_warning_errno(r, "cannot read %s to check it is empty, ignoring: %m", PRELOAD_PATH);
+        else if (r > 0)
+                log_struct(LOG_WARNING, TRACEE_MESSAGE_PRELOAD, "%s is not empty (%zu bytes: %s): the dynamic loader "
+                           "maps these libraries into every dynamically linked program on this host, this agent "
+                           "included; unless they are known and wanted, treat the host as compromised (T1574.006)",
+                           PRELOAD_PATH, size, list);
 }
 
 /* Records the startup settings the agent runs with (at start). */
@@ -967,6 +985,7 @@ int detect_main(int argc, char **argv)
                                     "run it with sudo");
                 goto out;
         }
+        log_preload();
         {
                 size_t n;
                 RuleState *rs = engine_rules(c.engine, &n);
