@@ -65,6 +65,10 @@ typedef struct Context {
 
         CompatProbe ia32;               /* does this kernel take 32-bit syscalls (at start) */
         bool compat_watch;              /* compat_syscalls as the agent started with it */
+        /* the StartupKey settings of the configuration the agent started with (config_startup_value()),
+         * and which of them a reload has changed since (1 << StartupKey): RestartNeeded */
+        char startup_values[_STARTUP_KEY_MAX][256];
+        uint32_t restart_needed;
 
         const char *status;             /* "starting", "running", "reloading", "stopping" */
         uint64_t started_at_usec;

@@ -401,6 +401,22 @@ static int property_get_degraded(sd_bus *bus, const char *path, const char *inte
         return r;
 }
 
+/* RestartNeeded as: the [agent] keys a reload changed that take effect only when the agent restarts. */
+static int property_get_restart(sd_bus *bus, const char *path, const char *interface, const char *property,
+                                sd_bus_message *reply, void *userdata, sd_bus_error *error)
+{
+        Context *c = userdata;
+        int r;
+
+        r = sd_bus_message_open_container(reply, 'a', "s");
+        for (int k = 0; r >= 0 && k < _STARTUP_KEY_MAX; k++)
+                if (c->restart_needed & (1u << k))
+                        r = sd_bus_message_append(reply, "s", startup_key_to_string(k));
+        if (r >= 0)
+                r = sd_bus_message_close_container(reply);
+        return r;
+}
+
 static const sd_bus_vtable agent_vtable[] = {
         SD_BUS_VTABLE_START(0),
         SD_BUS_PROPERTY("Version", "s", property_get, 0, SD_BUS_VTABLE_PROPERTY_CONST),
@@ -413,6 +429,7 @@ static const sd_bus_vtable agent_vtable[] = {
         SD_BUS_PROPERTY("Detections", "t", property_get, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
         SD_BUS_PROPERTY("RulesEnabled", "u", property_get, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
         SD_BUS_PROPERTY("DegradedRules", "as", property_get_degraded, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        SD_BUS_PROPERTY("RestartNeeded", "as", property_get_restart, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
         SD_BUS_METHOD_WITH_ARGS("ListRules", SD_BUS_NO_ARGS,
                                 SD_BUS_RESULT("a(sssiasbbs)", rules), method_list_rules,
                                 SD_BUS_VTABLE_UNPRIVILEGED),

@@ -16,6 +16,12 @@
 #include "config.h"
 #include "log.h"
 
+typedef enum ParseScope {
+        SCOPE_ALL,
+        SCOPE_RULES,                    /* an exceptions file: [rule] sections only */
+        SCOPE_WEBHOOKS,                 /* TRACEE_WEBHOOK_CONFIG: [webhook] sections only */
+} ParseScope;
+
 typedef struct Parser {
         const char *name;
         Config *c;
@@ -24,7 +30,7 @@ typedef struct Parser {
         /* source: a FILE or a string */
         FILE *f;
         const char *s;
-        bool rules_only;                /* an exceptions file: [rule] sections only */
+        ParseScope scope;
 } Parser;
 
 static void diag_add(ConfigDiag *d, bool error, const char *fmt, ...)
@@ -193,9 +199,61 @@ static void unknown_key(Parser *p, const char *section, const char *key)
         diag_add(p->diag, false, "%s:%u: unknown key '%s' in [%s], ignoring", p->name, p->line, key, section);
 }
 
+static const char *const startup_keys[_STARTUP_KEY_MAX] = {
+        [STARTUP_RINGBUF_SIZE] = "ringbuf_size",
+        [STARTUP_BPF_OBJECT] = "bpf_object",
+        [STARTUP_BTF_FILE] = "btf_file",
+        [STARTUP_STATE_DIRECTORY] = "state_directory",
+        [STARTUP_RAW_SYSCALL_FALLBACK] = "raw_syscall_fallback",
+        [STARTUP_COMPAT_SYSCALLS] = "compat_syscalls",
+};
+
+const char *startup_key_to_string(StartupKey k)
+{
+        return k >= 0 && k < _STARTUP_KEY_MAX ? startup_keys[k] : NULL;
+}
+
+const char *config_startup_value(const Config *c, StartupKey k, char *buf, size_t n)
+{
+        switch (k) {
+        case STARTUP_RINGBUF_SIZE:
+                snprintf(buf, n, "%llu", (unsigned long long) c->ringbuf_size);
+                break;
+        case STARTUP_BPF_OBJECT:
+                snprintf(buf, n, "%s", c->bpf_object);
+                break;
+        case STARTUP_BTF_FILE:
+                snprintf(buf, n, "%s", c->btf_file);
+                break;
+        case STARTUP_STATE_DIRECTORY:
+                snprintf(buf, n, "%s", c->state_directory);
+                break;
+        case STARTUP_RAW_SYSCALL_FALLBACK:
+                snprintf(buf, n, "%s", c->raw_syscall_fallback ? "yes" : "no");
+                break;
+        case STARTUP_COMPAT_SYSCALLS:
+                snprintf(buf, n, "%s", c->compat_syscalls ? "yes" : "no");
+                break;
+        default:
+                snprintf(buf, n, "?");
+        }
+        return buf;
+}
+
+bool config_startup_differs(const Config *a, const Config *b, StartupKey k)
+{
+        char x[256], y[256];
+
+        return strcmp(config_startup_value(a, k, x, sizeof(x)), config_startup_value(b, k, y, sizeof(y))) != 0;
+}
+
 static int handle_agent(Parser *p, const char *k, const char *v)
 {
         Config *c = p->c;
+
+        for (int i = 0; i < _STARTUP_KEY_MAX; i++)
+                if (strcmp(k, startup_keys[i]) == 0)
+                        snprintf(c->startup_where[i], sizeof(c->startup_where[i]), "%s:%u", p->name, p->line);
 
         if (strcmp(k, "rules") == 0)
                 copy_value(p, k, v, c->rules, sizeof(c->rules));
@@ -425,7 +483,12 @@ static int handler(void *user, const char *section, const char *k, const char *v
 
         if (!k) /* a new section, with INI_CALL_HANDLER_ON_NEW_SECTION */
                 return 1;
-        if (p->rules_only && !(strncmp(section, "rule ", 5) == 0 && section[5])) {
+        if (p->scope == SCOPE_WEBHOOKS && !(strncmp(section, "webhook ", 8) == 0 && section[8])) {
+                diag_add(p->diag, true, "%s:%u: only [webhook NAME] sections are read from TRACEE_WEBHOOK_CONFIG; "
+                         "'%s' in [%s] belongs in tracee.conf", p->name, p->line, k, section);
+                return 1;
+        }
+        if (p->scope == SCOPE_RULES && !(strncmp(section, "rule ", 5) == 0 && section[5])) {
                 diag_add(p->diag, false, "%s:%u: only [rule] sections are read from an exceptions file, ignoring "
                          "'%s' in [%s]", p->name, p->line, k, section);
                 return 1;
@@ -504,9 +567,9 @@ static int parse(Parser *p)
         return p->diag->n_errors ? -EINVAL : 0;
 }
 
-static int parse_path(const char *path, Config *c, ConfigDiag *diag, bool rules_only)
+static int parse_path(const char *path, Config *c, ConfigDiag *diag, ParseScope scope)
 {
-        Parser p = { .name = path, .c = c, .diag = diag, .rules_only = rules_only };
+        Parser p = { .name = path, .c = c, .diag = diag, .scope = scope };
         int r;
 
         p.f = fopen(path, "re");
@@ -521,12 +584,17 @@ static int parse_path(const char *path, Config *c, ConfigDiag *diag, bool rules_
 
 int config_parse_file(const char *path, Config *c, ConfigDiag *diag)
 {
-        return parse_path(path, c, diag, false);
+        return parse_path(path, c, diag, SCOPE_ALL);
 }
 
 int config_parse_exceptions_file(const char *path, Config *c, ConfigDiag *diag)
 {
-        return parse_path(path, c, diag, true);
+        return parse_path(path, c, diag, SCOPE_RULES);
+}
+
+int config_parse_webhooks_file(const char *path, Config *c, ConfigDiag *diag)
+{
+        return parse_path(path, c, diag, SCOPE_WEBHOOKS);
 }
 
 int config_parse_string(const char *name, const char *text, Config *c, ConfigDiag *diag)

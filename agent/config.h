@@ -16,6 +16,7 @@
  */
 #pragma once
 
+#include <errno.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -67,6 +68,19 @@ typedef struct WebhookConfig {
         char source[PATH_MAX];          /* the file it came from */
 } WebhookConfig;
 
+/* The [agent] keys read only when the agent starts: a reload that changes one reports it (journal,
+ * RestartNeeded) and goes on with the value the agent started with. */
+typedef enum StartupKey {
+        STARTUP_RINGBUF_SIZE,
+        STARTUP_BPF_OBJECT,
+        STARTUP_BTF_FILE,
+        STARTUP_STATE_DIRECTORY,
+        STARTUP_RAW_SYSCALL_FALLBACK,
+        STARTUP_COMPAT_SYSCALLS,
+        _STARTUP_KEY_MAX,
+        _STARTUP_KEY_INVALID = -EINVAL,
+} StartupKey;
+
 typedef struct Config {
         char rules[200];                /* "" or "all" = every rule */
         char state_directory[200];
@@ -84,6 +98,8 @@ typedef struct Config {
         unsigned n_rule;
         WebhookConfig webhook[CONFIG_MAX_WEBHOOKS];
         unsigned n_webhook;
+        /* where each StartupKey was set, "file:line"; "" = not set (its default) */
+        char startup_where[_STARTUP_KEY_MAX][PATH_MAX + 16];
 } Config;
 
 typedef struct ConfigDiag {
@@ -113,6 +129,18 @@ int config_parse_exceptions_file(const char *path, Config *c, ConfigDiag *diag);
  * every rule's exceptions are replaced, those of a rule without a section by none (its default
  * exceptions on). Unknown rule IDs are reported in diag as errors. */
 int config_apply_rules(const Config *c, Engine *e, ConfigDiag *diag);
+
+const char *startup_key_to_string(StartupKey k);
+/* k's value in c as the configuration file would spell it ("" for an unset path), into buf. */
+const char *config_startup_value(const Config *c, StartupKey k, char *buf, size_t n);
+/* Do a and b differ in k? */
+bool config_startup_differs(const Config *a, const Config *b, StartupKey k);
+
+/*
+ * `TRACEE_WEBHOOK_CONFIG=FILE`: parses FILE on top of c, reading only its [webhook] sections; any
+ * other section is an error naming FILE:line. Same return values as config_parse_file().
+ */
+int config_parse_webhooks_file(const char *path, Config *c, ConfigDiag *diag);
 
 bool parse_boolean(const char *v, bool *ret);
 /* A ring-buffer size: a power of two from 4096 bytes to 1 GiB, K/M/G (or KiB/MiB/GiB) suffixes. */

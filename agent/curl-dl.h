@@ -9,8 +9,12 @@
 
 #include <curl/curl.h>
 
-/* The soname: libcurl4 on Debian, libcurl on Fedora. */
-#define CURL_DL_LIBRARY "libcurl.so.4"
+/* CURL_DL_LIBRARY: libcurl.so.4 by absolute path (meson's libcurl_path option, from libcurl.pc's
+ * libdir: libcurl4 on Debian, libcurl on Fedora), so that no search path (LD_LIBRARY_PATH, RUNPATH)
+ * can pick another library. */
+#ifndef CURL_DL_LIBRARY
+#error "CURL_DL_LIBRARY must be set by the build (meson option libcurl_path)"
+#endif
 
 /* Every libcurl function the agent calls. */
 #define CURL_DL_SYMBOLS(X)              \

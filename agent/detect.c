@@ -25,6 +25,7 @@
 #include "finding.h"
 #include "journal.h"
 #include "log.h"
+#include "preload.h"
 #include "strutil.h"
 #include "webhook.h"
 
@@ -308,7 +309,7 @@ static int config_read(Context *c, Config **ret, char *err, size_t errsz)
                 goto fail;
         }
         if (extra && *extra) {
-                int k = config_parse_file(extra, cfg, d);
+                int k = config_parse_webhooks_file(extra, cfg, d);
 
                 if (k == -ENOENT) {
                         snprintf(err, errsz, "TRACEE_WEBHOOK_CONFIG names %s, which does not exist", extra);
@@ -421,6 +422,83 @@ static int context_update_kernel(Context *c)
         return r;
 }
 
+/* Is k given on the command line (or in the environment), so the configuration file's value never counts? */
+static bool startup_overridden(const Context *c, StartupKey k)
+{
+        const char *f = getenv("TRACEE_BPF_FILE");
+
+        switch (k) {
+        case STARTUP_RINGBUF_SIZE:
+                return c->arg_ringbuf_size != 0;
+        case STARTUP_BTF_FILE:
+                return c->arg_btf_file != NULL;
+        case STARTUP_BPF_OBJECT:
+                return f && *f;
+        case STARTUP_RAW_SYSCALL_FALLBACK:
+                return c->arg_raw_fallback;
+        case STARTUP_COMPAT_SYSCALLS:
+                return c->arg_compat_syscalls >= 0;
+        default:
+                return false;
+        }
+}
+
+/* At start: a non-empty /etc/ld.so.preload is loaded into every program, the agent included. */
+static void log_preload(void)
+{
+        char list[256];
+        size_t size = 0;
+        int r;
+
+        r = preload_check(PRELOAD_PATH, list, sizeof(list), &size);
+        if (r < 0)
+                log_warning_errno(r, "cannot read %s to check it is empty, ignoring: %m", PRELOAD_PATH);
+        else if (r > 0)
+                log_struct(LOG_WARNING, TRACEE_MESSAGE_PRELOAD, "%s is not empty (%zu bytes: %s): the dynamic loader "
+                           "maps these libraries into every dynamically linked program on this host, this agent "
+                           "included; unless they are known and wanted, treat the host as compromised (T1574.006)",
+                           PRELOAD_PATH, size, list);
+}
+
+/* Records the startup settings the agent runs with (at start). */
+static void context_startup_record(Context *c)
+{
+        for (int k = 0; k < _STARTUP_KEY_MAX; k++)
+                (void) config_startup_value(c->config, k, c->startup_values[k], sizeof(c->startup_values[k]));
+        c->restart_needed = 0;
+}
+
+/* After a reload: which startup settings the configuration now sets otherwise than the agent runs
+ * with. Each is logged (naming the file:line that sets it) and listed in RestartNeeded. */
+static void context_startup_check(Context *c, const char *path)
+{
+        uint32_t needed = 0;
+
+        for (int k = 0; k < _STARTUP_KEY_MAX; k++) {
+                char now[256];
+
+                if (startup_overridden(c, k))
+                        continue;
+                (void) config_startup_value(c->config, k, now, sizeof(now));
+                if (strcmp(now, c->startup_values[k]) == 0)
+                        continue;
+                needed |= 1u << k;
+                if (*c->config->startup_where[k])
+                        log_struct(LOG_WARNING, TRACEE_MESSAGE_CONFIG, "%s: [agent] %s=%s takes effect when the agent "
+                                   "restarts; it goes on with %s=%s until then", c->config->startup_where[k],
+                                   startup_key_to_string(k), now, startup_key_to_string(k), c->startup_values[k]);
+                else
+                        log_struct(LOG_WARNING, TRACEE_MESSAGE_CONFIG, "%s: [agent] %s is no longer set (default %s), "
+                                   "which takes effect when the agent restarts; it goes on with %s=%s until then",
+                                   path, startup_key_to_string(k), *now ? now : "none", startup_key_to_string(k),
+                                   c->startup_values[k]);
+        }
+        if (needed != c->restart_needed) {
+                c->restart_needed = needed;
+                bus_emit_changed(c, "RestartNeeded");
+        }
+}
+
 unsigned context_rules_enabled(Context *c)
 {
         size_t n;
@@ -497,10 +575,8 @@ int context_reload(Context *c, char *err, size_t errsz)
                 r = context_apply(c, cfg, err, errsz);
                 if (r < 0)
                         free(cfg);
-                else if (c->arg_compat_syscalls < 0 && c->config->compat_syscalls != c->compat_watch)
-                        log_warning("compat_syscalls=%s takes effect when the agent restarts; 32-bit syscalls "
-                                    "stay %s until then", c->config->compat_syscalls ? "yes" : "no",
-                                    c->compat_watch ? "watched" : "unwatched");
+                else
+                        context_startup_check(c, c->arg_config ? c->arg_config : CONFIG_DEFAULT_PATH);
         }
         if (r >= 0)
                 r = context_update_kernel(c);
@@ -756,6 +832,13 @@ void context_describe_json(Context *c, JsonW *w, bool full)
         jsonw_kv_uint(w, "detections", c->findings);
         jsonw_kv_uint(w, "rulesEnabled", context_rules_enabled(c));
         jsonw_kv_uint(w, "rulesDegraded", context_rules_degraded(c));
+        /* startup settings a reload changed: they take effect at the next restart */
+        jsonw_key(w, "restartNeeded");
+        jsonw_arr_open(w);
+        for (int k = 0; k < _STARTUP_KEY_MAX; k++)
+                if (c->restart_needed & (1u << k))
+                        jsonw_str(w, startup_key_to_string(k));
+        jsonw_arr_close(w);
         /* the 32-bit syscall ABI: whether this kernel takes it, whether it is watched */
         jsonw_key(w, "compatSyscalls");
         jsonw_obj_open(w);
@@ -1033,6 +1116,7 @@ int detect_main(int argc, char **argv)
         if (!c.arg_raw_fallback && !c.config->raw_syscall_fallback)
                 mark_unavailable(c.engine);
         c.compat_watch = c.arg_compat_syscalls >= 0 ? c.arg_compat_syscalls : c.config->compat_syscalls;
+        context_startup_record(&c);
         compat_probe(&c.ia32);
         (void) mark_degraded(&c);
         if (list) {
@@ -1045,6 +1129,7 @@ int detect_main(int argc, char **argv)
                                     "run it with sudo");
                 goto out;
         }
+        log_preload();
         {
                 size_t n;
                 RuleState *rs = engine_rules(c.engine, &n);

@@ -384,10 +384,13 @@ int trace_main(int argc, char **argv)
         (void) sd_notify(0, "STOPPING=1");
         (void) pipeline_drain(p);       /* and writes out what it drained */
         if (pipeline_get_stats(p, &st) == 0)
+                /* the losses are said here whatever the periodic warning said (a short run may end before it) */
                 log_full_errno(st.lost ? LOG_WARNING : LOG_INFO, 0,
-                               "%llu events received, %llu printed, %llu lost, %llu malformed",
+                               "%llu events received, %llu printed, %llu lost, %llu malformed%s",
                                (unsigned long long) st.events, (unsigned long long) t->printed,
-                               (unsigned long long) st.lost, (unsigned long long) st.malformed);
+                               (unsigned long long) st.lost, (unsigned long long) st.malformed,
+                               st.lost ? " (lost: the ring buffer was full; a larger --ringbuf-size or narrower "
+                                         "--events/--filter keeps more)" : "");
 out:
         pipeline_free(p);
         sd_event_unref(ev);

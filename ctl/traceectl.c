@@ -559,7 +559,7 @@ static int verb_status(sd_bus *bus, char **args, unsigned n)
         static const char *const counters[] = { "StartedAt", "EventsReceived", "EventsLost", "Detections" };
         sd_bus_error error = SD_BUS_ERROR_NULL;
         sd_bus_message *reply = NULL;
-        char *version = NULL, *state = NULL, **degraded = NULL;
+        char *version = NULL, *state = NULL, **degraded = NULL, **restart = NULL;
         const char *details = NULL;
         uint64_t v[4] = {}, shed = 0;
         uint32_t rules_enabled = 0;
@@ -587,6 +587,9 @@ static int verb_status(sd_bus *bus, char **args, unsigned n)
         if (sd_bus_get_property_trivial(bus, TRACEE_BUS_NAME, TRACEE_BUS_PATH, TRACEE_BUS_INTERFACE, "EventsShed",
                                         NULL, 't', &shed) < 0)
                 shed = 0;
+        if (sd_bus_get_property_strv(bus, TRACEE_BUS_NAME, TRACEE_BUS_PATH, TRACEE_BUS_INTERFACE, "RestartNeeded",
+                                     NULL, &restart) < 0)
+                restart = NULL;
 
         if (arg_json) {
                 JsonW w = {};
@@ -609,6 +612,11 @@ static int verb_status(sd_bus *bus, char **args, unsigned n)
                 for (char **p = degraded; p && *p; p++)
                         jsonw_str(&w, *p);
                 jsonw_arr_close(&w);
+                jsonw_key(&w, "restartNeeded");
+                jsonw_arr_open(&w);
+                for (char **p = restart; p && *p; p++)
+                        jsonw_str(&w, *p);
+                jsonw_arr_close(&w);
                 if (details) {
                         jsonw_key(&w, "details");
                         json_embed(&w, details);
@@ -627,6 +635,14 @@ static int verb_status(sd_bus *bus, char **args, unsigned n)
                        v[1], v[2], shed);
                 printf("  Detections: %" PRIu64 "\n", v[3]);
                 printf("       Rules: %" PRIu32 " enabled\n", rules_enabled);
+                if (restart && *restart) {
+                        char e[80];
+
+                        printf("     Restart: needed for");
+                        for (char **p = restart; *p; p++)
+                                printf("%s %s", p == restart ? "" : ",", esc(*p, e, sizeof(e)));
+                        printf(" (changed by a reload; see the journal)\n");
+                }
                 if (call(bus, "describe the agent", "Describe", &reply, NULL, NULL) >= 0 &&
                     sd_bus_message_read(reply, "s", &details) >= 0) {
                         print_fold_human(details);
@@ -642,6 +658,7 @@ finish:
         free(version);
         free(state);
         strv_free(degraded);
+        strv_free(restart);
         sd_bus_message_unref(reply);
         sd_bus_error_free(&error);
         return r;

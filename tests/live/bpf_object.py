@@ -8,7 +8,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import TRACEE, Checks, Tracee, require_root_bpf  # noqa: E402
+from harness import TRACEE, Checks, Tracee, require_root_bpf, unprivileged_copy  # noqa: E402
 
 TINY = r"""
 #include <linux/bpf.h>
@@ -21,6 +21,8 @@ char LICENSE[] SEC("license") = "GPL";
 def run(*args, env=None, user=None):
     cmd = [TRACEE] + list(args)
     if user is not None:
+        # a copy the user can reach: the build tree may be in a directory they cannot traverse
+        cmd = [unprivileged_copy(TRACEE)] + list(args)
         cmd = ["setpriv", f"--reuid={user}", f"--regid={user}", "--clear-groups", "--inh-caps=-all"] + cmd
     e = dict(os.environ)
     e.update(env or {})

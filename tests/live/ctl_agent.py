@@ -14,7 +14,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import TRACEECTL, Checks, Tracee, require_root_bpf, trigger  # noqa: E402
+from harness import TRACEECTL, Checks, Tracee, require_root_bpf, trigger, unprivileged_copy  # noqa: E402
 from privbus import PrivateBus, as_nobody  # noqa: E402
 
 CTL = TRACEECTL
@@ -37,7 +37,8 @@ def main():
         def ctl(*args, nobody=False):
             argv = [CTL] + list(args)
             if nobody:
-                argv = as_nobody(argv)
+                # a copy nobody can reach: the build tree may be in a directory they cannot traverse
+                argv = as_nobody([unprivileged_copy(CTL)] + list(args))
             return subprocess.run(argv, capture_output=True, text=True, timeout=30, env=bus.env())
 
         with Tracee("--config", conf, "--output", "json", "--journal", "no") as a:

@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import SKIP, TRACEECTL, Checks  # noqa: E402
+from harness import SKIP, TRACEECTL, Checks, unprivileged_copy  # noqa: E402
 from privbus import PrivateBus, as_nobody  # noqa: E402
 
 CTL = TRACEECTL
@@ -16,7 +16,8 @@ NOT_RUNNING = "traceectl: tracee is not running; start it with: systemctl start 
 
 
 def run(args, env, nobody=False):
-    argv = [CTL] + list(args)
+    # as nobody: a copy they can reach (the build tree may be in a directory they cannot traverse)
+    argv = [unprivileged_copy(CTL) if nobody else CTL] + list(args)
     return subprocess.run(as_nobody(argv) if nobody else argv, capture_output=True, text=True, env=env,
                           timeout=30)
 

@@ -7,8 +7,10 @@ Paths come from the environment meson sets: TRACEE_BIN, TRIGGERS_DIR.
 
 A test that cannot run here (not root, no BTF) exits 77, which meson reports as skipped.
 """
+import atexit
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -37,6 +39,27 @@ def require_root_bpf():
 def trigger(name):
     """Absolute path of a built trigger program."""
     return os.path.join(TRIGGERS, name)
+
+
+_unpriv_dir = None
+
+
+def unprivileged_copy(path):
+    """A copy of the program at path that another user (uid 65534) can run, wherever the build tree
+    is: a clone in /root (0700) cannot be traversed by them. The copy keeps its file name (comm) and
+    lives in a directory of this test's own under /tmp, made by root (0711: others may run what is
+    there, not list or change it) and removed when the test exits. Returns the copy's real path."""
+    global _unpriv_dir
+    if _unpriv_dir is None:
+        _unpriv_dir = tempfile.mkdtemp(prefix="tracee-unpriv-")
+        os.chmod(_unpriv_dir, 0o711)
+        atexit.register(shutil.rmtree, _unpriv_dir, True)
+    dst = os.path.join(_unpriv_dir, os.path.basename(path))
+    if not os.path.exists(dst):
+        shutil.copy2(path, dst + ".tmp")
+        os.chmod(dst + ".tmp", 0o755)
+        os.rename(dst + ".tmp", dst)
+    return os.path.realpath(dst)
 
 
 class Tracee:

@@ -25,7 +25,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Checks, Tracee, require_root_bpf, trigger  # noqa: E402
+from harness import Checks, Tracee, require_root_bpf, trigger, unprivileged_copy  # noqa: E402
 from privbus import SRC, PrivateBus, as_nobody  # noqa: E402
 from agent_service import start_bus  # noqa: E402
 
@@ -149,7 +149,8 @@ def run_with_caps(caps, tmp, pre_pid):
     except RuntimeError as e:
         return False, False, False, str(e)
     try:
-        p = subprocess.run(as_nobody([trigger("trc2_traceme")]), capture_output=True, text=True, timeout=30)
+        p = subprocess.run(as_nobody([unprivileged_copy(trigger("trc2_traceme"))]), capture_output=True, text=True,
+                           timeout=30)
         pid = int(p.stdout.split()[0])
         got = a.wait_for(lambda o: o["rule"]["id"] == "TRC-2" and o["process"]["pid"] == pid, 8)
         # a process started before the agent, as another user: its exe comes from /proc/PID/exe
@@ -163,11 +164,9 @@ def run_with_caps(caps, tmp, pre_pid):
 
 
 def start_pre_existing(tmp):
-    """An unprivileged shell that, on SIGUSR1, runs trc2_traceme as its child: a copy in tmp, which
-    uid 65534 can reach wherever the build tree is (a clone in a private /root)."""
-    prog = os.path.join(tmp, "trc2_traceme")
-    if not os.path.exists(prog):
-        shutil.copy2(trigger("trc2_traceme"), prog)
+    """An unprivileged shell that, on SIGUSR1, runs trc2_traceme as its child (a copy uid 65534 can
+    reach wherever the build tree is)."""
+    prog = unprivileged_copy(trigger("trc2_traceme"))
     script = f"trap '{prog} >/dev/null' USR1; while :; do sleep 0.1; done"
     return subprocess.Popen(as_nobody(["sh", "-c", script]))
 

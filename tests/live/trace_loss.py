@@ -3,7 +3,9 @@
 """`tracee trace` under a flood: every event is either delivered or counted as lost.
 
 A 4 KiB ring buffer and tr_flood calling close(-1) N times: the buffer overflows, and the summary
-line "X events received, Y printed, Z lost, W malformed" must account for each call exactly.
+line "X events received, Y printed, Z lost, W malformed" must account for each call exactly, and
+say that the losses come from a full ring buffer (the periodic warning may not come within a run
+this short, so the test does not count on it).
 tr_flood renames itself to tr_flood_burst for the burst only (see tests/triggers/tr_flood.c), so
 `--filter comm=tr_flood_burst` selects exactly the N calls: not the dynamic loader's close()
 calls, not its exit event, nothing from other processes.
@@ -47,8 +49,9 @@ def main():
     c.check("no malformed records", bad == 0, m.group(0))
     c.check("nothing but the burst received (received == printed)", recv == printed, m.group(0))
     c.check("received + lost == N exactly", recv + lost == N, f"{m.group(0)}: off by {recv + lost - N}")
-    c.check("losses reported while running or at the end", "lost" in t.err and "ring buffer" in t.err,
-            repr(t.err[-300:]))
+    # the final summary says why, whether or not the periodic warning came within this short run
+    line = next((l for l in t.err.splitlines() if m.group(0) in l), "")
+    c.check("the summary line says the ring buffer was full", "lost: the ring buffer was full" in line, line)
     c.done()
 
 

@@ -19,7 +19,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import SKIP, Checks, Tracee, TRACEE  # noqa: E402
+from harness import SKIP, TRACEECTL, Checks, Tracee, TRACEE  # noqa: E402
 from privbus import SRC, PrivateBus, as_nobody  # noqa: E402
 
 BUILD = os.path.dirname(os.environ.get("TRIGGERS_DIR", os.path.join(SRC, "build", "tests")))
@@ -53,8 +53,13 @@ def check_unit(t, work):
     m = re.search(r"^ExecStart=(\S+) --output=none$", text, re.M)
     t.check("ExecStart is an absolute path to tracee with --output=none",
             m is not None and m.group(1).startswith("/") and m.group(1).endswith("/tracee"))
-    # The installed path does not exist here: point ExecStart at the built binary.
+    # ExecReload waits for the agent's answer (systemctl reload fails when it refuses the file)
+    m = re.search(r"^ExecReload=(\S+) reload$", text, re.M)
+    t.check("ExecReload is an absolute path to traceectl reload",
+            m is not None and m.group(1).startswith("/") and m.group(1).endswith("/traceectl"))
+    # The installed paths do not exist here: point ExecStart and ExecReload at the built binaries.
     staged = re.sub(r"^ExecStart=\S+", "ExecStart=" + os.path.abspath(TRACEE), text, flags=re.M)
+    staged = re.sub(r"^ExecReload=\S+", "ExecReload=" + os.path.abspath(TRACEECTL), staged, flags=re.M)
     unit = stage_unit(work, staged)
 
     # man: links are checked against the staged pages when man(1) is there.

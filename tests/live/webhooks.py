@@ -17,7 +17,9 @@ the counters read back through Describe() on a private D-Bus daemon.
   - SIGHUP with the same configuration keeps the webhooks' counters; traceectl status shows them;
   - libcurl is loaded only for webhooks: not mapped without one, mapped once SIGHUP adds one; a
     libcurl.so.4 that cannot be loaded or lacks a function stops an agent with webhooks from starting,
-    and on SIGHUP keeps the previous (no) webhooks until it can be loaded.
+    and on SIGHUP keeps the previous (no) webhooks until it can be loaded. The agent opens libcurl by
+    absolute path, so the broken one is bind-mounted over the real one in a private mount namespace
+    of the agent's (and unmounted there to make it loadable again).
 """
 import json
 import os
@@ -116,13 +118,18 @@ def lib_path(soname):
         return next(l.split()[-1] for l in f if "/" + soname.split(".so")[0] + ".so" in l)
 
 
+def over_curl(fake, argv):
+    """argv run in a private mount namespace where fake is bind-mounted over the real libcurl.so.4."""
+    return ["unshare", "--mount", "--propagation", "private", "sh", "-c", 'mount --bind "$1" "$2" && shift 2 && '
+            'exec "$@"', "sh", fake, lib_path("libcurl.so.4")] + list(argv)
+
+
 def test_libcurl_on_demand(tmp):
     """The agent maps libcurl only when a webhook is configured, and fails cleanly without it."""
     lis = Listener("ok", falco=False)
     conf = os.path.join(tmp, "ondemand.conf")
     base = f"[agent]\nstate_directory = {tmp}\n"
     hook = f"[webhook ondemand]\nurl = {lis.url}\nformat = json\n"
-    # LD_LIBRARY_PATH comes before the system directories: a libcurl.so.4 there hides the real one
     fake = os.path.join(tmp, "fakelib")
     os.mkdir(fake)
     fake_curl = os.path.join(fake, "libcurl.so.4")
@@ -132,19 +139,21 @@ def test_libcurl_on_demand(tmp):
         for what, make in (("cannot be loaded", lambda: open(fake_curl, "w").close()),
                            ("cannot be used", lambda: shutil.copy(lib_path("libz.so.1"), fake_curl))):
             make()
-            env = dict(os.environ, LD_LIBRARY_PATH=fake, DBUS_SYSTEM_BUS_ADDRESS="unix:path=/nonexistent")
-            r = subprocess.run([TRACEE, "--config", conf, "--output", "none", "--journal", "no"], env=env,
-                               stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
+            env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS="unix:path=/nonexistent")
+            r = subprocess.run(over_curl(fake_curl, [TRACEE, "--config", conf, "--output", "none", "--journal", "no"]),
+                               env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
             c.check(f"libcurl.so.4 {what}: an agent with a webhook does not start, saying why",
-                    r.returncode != 0 and re.search(r"webhooks need libcurl\.so\.4 \(libcurl\), which " + what +
-                                                    r": .*" + re.escape(fake_curl), r.stderr) and
+                    r.returncode != 0 and re.search(r"webhooks need /\S+/libcurl\.so\.4 \(libcurl\), which " + what +
+                                                    r": ", r.stderr) and
                     "not starting: cannot set up the webhooks" in r.stderr, (r.returncode, r.stderr[-600:]))
         open(fake_curl, "w").close()
 
         write_conf(conf, base, 0o600)
         with PrivateBus() as bus:
-            env = {"DBUS_SYSTEM_BUS_ADDRESS": bus.address, "LD_LIBRARY_PATH": fake}
-            with Tracee("--config", conf, "--output", "json", "--journal", "no", env=env) as a:
+            env = {"DBUS_SYSTEM_BUS_ADDRESS": bus.address}
+            a = Tracee("--config", conf, "--output", "json", "--journal", "no", env=env)
+            a.args = over_curl(fake_curl, a.args)
+            with a:
                 pid = run_trigger("trc2_traceme")
                 a.wait_for(lambda o: o["rule"]["id"] == "TRC-2" and o["process"]["pid"] == pid, 5)
                 c.check("no webhook: libcurl is not mapped, even after a detection", not libcurl_mapped(a.proc.pid),
@@ -156,7 +165,9 @@ def test_libcurl_on_demand(tmp):
                         until(lambda: "keeping the previous ones" in a.err) and "which cannot be loaded" in a.err and
                         a.proc.poll() is None and not libcurl_mapped(a.proc.pid), a.err[-600:])
 
-                os.unlink(fake_curl)
+                # the agent's namespace gets the real libcurl back
+                subprocess.run(["nsenter", f"--target={a.proc.pid}", "--mount", "--", "umount",
+                                lib_path("libcurl.so.4")], check=True)
                 a.proc.send_signal(signal.SIGHUP)
                 c.check("SIGHUP once libcurl.so.4 can be loaded: libcurl is mapped",
                         until(lambda: libcurl_mapped(a.proc.pid)), a.err[-600:])

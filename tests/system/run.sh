@@ -393,6 +393,19 @@ report "traceectl rule disable TRC-1 via setpriv uid 65534 is denied (exit 4)" "
 check "TRC-2 still disabled, TRC-1 still enabled" test "$(rule_state TRC-2) $(rule_state TRC-1)" = "disabled enabled"
 
 pid=$(unit_prop MainPID)
+# A configuration the agent refuses: ExecReload= (traceectl reload) waits for Reload()'s answer, so
+# systemctl reload fails and the journal names the file:line; the agent keeps the old configuration.
+IN cp -p /etc/tracee/tracee.conf /etc/tracee/tracee.conf.systest
+badline=$(($(IN sh -c 'wc -l < /etc/tracee/tracee.conf') + 2))
+IN sh -c 'printf "[output]\nstdout = xml\n" >> /etc/tracee/tracee.conf'
+OUT=$(IN systemctl reload tracee.service 2>&1); rc=$?
+report "systemctl reload with a refused configuration fails" "$([ $rc != 0 ]; echo $?)" "exit $rc: $OUT"
+OUT=$(IN journalctl -u tracee.service --no-pager -o cat -n 40 2>&1)
+report "the refusal is in the journal, naming /etc/tracee/tracee.conf:$badline" \
+        "$(printf '%s' "$OUT" | grep -q "/etc/tracee/tracee.conf:$badline: .*stdout=xml"; echo $?)" "$OUT"
+check "after the refused reload: active, same process, TRC-2 disabled" test \
+        "$(IN systemctl is-active tracee.service) $(unit_prop MainPID) $(rule_state TRC-2)" = "active $pid disabled"
+IN mv /etc/tracee/tracee.conf.systest /etc/tracee/tracee.conf
 check "systemctl reload tracee" IN systemctl reload tracee.service
 check "after reload: active, same process, TRC-2 disabled" test \
         "$(IN systemctl is-active tracee.service) $(unit_prop MainPID) $(rule_state TRC-2)" = "active $pid disabled"
