@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """A bus daemon that falls behind costs Detection signals, not memory: the private dbus-daemon is
-stopped with SIGSTOP while FLOOD TRC-7 findings are made (each one a Detection signal of ~2 KiB),
-then continued.
+stopped with SIGSTOP while FLOOD TRC-7 findings are made (each one a Detection signal of ~2 KiB
+to a root subscriber, traceectl detections --follow, and a redacted broadcast), then continued.
 
   - every finding still reaches standard output while the bus daemon is stopped;
   - the agent's anonymous memory (RssAnon) grows by less than LIMIT_KIB (the signals alone are
@@ -53,6 +53,11 @@ def main():
                 a.wait_for(lambda o: o["process"]["pid"] == warm[-1], 10)
                 time.sleep(0.5)
                 base = len([o for o in a.json() if o["rule"]["id"] == "TRC-7"])
+                # a root subscriber: each finding is then sent whole to it (~2 KiB) besides the
+                # redacted broadcast (~200 bytes), as on a host where root follows detections
+                sub = subprocess.Popen([TRACEECTL, "--json", "detections", "--follow"], env=bus.env(),
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                time.sleep(1.0)
                 before = rss_anon_kib(a.proc.pid)
 
                 os.kill(bus.pid, signal.SIGSTOP)
@@ -92,6 +97,8 @@ def main():
                 out = mon.communicate(timeout=10)[0]
                 c.check("bus daemon back: a new finding is signalled", f'"pid":{pid},' in out.replace(" ", ""),
                         out[-300:])
+                sub.terminate()
+                sub.wait(timeout=10)
                 c.check("the agent runs", a.proc.poll() is None)
                 rc = a.stop()
                 c.check("the agent exits 0", rc == 0, a.err[-300:])
