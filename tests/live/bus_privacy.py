@@ -32,7 +32,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import TRACEECTL, Checks, Tracee, require_root_bpf  # noqa: E402
+from harness import TRACEECTL, Checks, Tracee, require_root_bpf, unprivileged_copy  # noqa: E402
 from privbus import POLICY, PrivateBus, as_nobody  # noqa: E402
 from webhook_listener import Listener  # noqa: E402
 
@@ -157,7 +157,8 @@ def main():
     def ctl(bus, *args, nobody=False):
         argv = [TRACEECTL] + list(args)
         if nobody:
-            argv = as_nobody(argv)
+            # a copy nobody can reach wherever the build tree is (a clone in a private /root)
+            argv = as_nobody([unprivileged_copy(TRACEECTL)] + list(args))
         return subprocess.run(argv, capture_output=True, text=True, timeout=30, env=bus.env())
 
     # 1. The shipped policy: others receive no Detection at all; root subscribes and gets the whole finding.
@@ -194,7 +195,7 @@ def main():
             }
             follow_root = start_monitor([TRACEECTL, "detections", "--follow", "--json"], bus)
             follow_reader = Reader(follow_root)
-            follow_nobody = subprocess.run(as_nobody(["timeout", "5", TRACEECTL, "detections", "--follow"]),
+            follow_nobody = subprocess.run(as_nobody(["timeout", "5", unprivileged_copy(TRACEECTL), "detections", "--follow"]),
                                            capture_output=True, text=True, timeout=30, env=bus.env())
             time.sleep(1.5)
             pid = trigger_trc7()

@@ -26,7 +26,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import SKIP, Checks, Tracee, require_root_bpf, trigger  # noqa: E402
+from harness import SKIP, Checks, Tracee, require_root_bpf, trigger, unprivileged_copy  # noqa: E402
 from privbus import PrivateBus, as_nobody  # noqa: E402
 
 c = Checks()
@@ -143,7 +143,8 @@ def part_forged(root, tmp, created, bus):
     exc = os.path.join(tmp, "exceptions.conf")
     with open(exc, "w") as f:
         f.write(f"[rule TRC-2]\nexception = container={cid}\n")
-    trc2 = os.path.realpath(trigger("trc2_traceme"))
+    # nobody runs them too: copies that user can reach wherever the build tree is
+    trc2 = unprivileged_copy(trigger("trc2_traceme"))
     a = Tracee("--config", conf, "--exceptions", exc, "--output", "json", "--journal", "no", env=bus.env())
     a.start()
     try:
@@ -177,7 +178,7 @@ def part_forged(root, tmp, created, bus):
     c.check("agent: exit 0", rc == 0, f"rc {rc}: {a.err[-800:]}")
 
     # the kernel side's own verdict: --filter host keeps the forged container's events
-    marker = os.path.realpath(trigger("tr_marker"))
+    marker = unprivileged_copy(trigger("tr_marker"))
     t = Tracee("trace", "--events", "sched_process_exec", "--filter", "host")
     with t:
         pid_f, _ = run_in(forged, [marker, "forged"], nobody=True)
