@@ -20,6 +20,7 @@
 #include "container.h"
 #include "log.h"
 #include "pipeline.h"
+#include "strutil.h"
 
 #define TICK_USEC 10000                 /* drain at least every 10 ms: wakeups are batched */
 
@@ -433,13 +434,6 @@ static void handle_shed(Pipeline *p, const void *rec, size_t len)
                 pr = proctable_get(&p->procs, h.pid);
                 if (pr && pr->start_time == h.start_time)
                         snprintf(slot->exe, sizeof(slot->exe), "%s", pr->exe);
-                /* the process chose both names: no control characters into the log */
-                for (char *c = slot->comm; *c; c++)
-                        if ((unsigned char) *c < 0x20 || *c == 0x7f)
-                                *c = '?';
-                for (char *c = slot->exe; *c; c++)
-                        if ((unsigned char) *c < 0x20 || *c == 0x7f)
-                                *c = '?';
         }
         slot->count += s.count;
 out:
@@ -568,6 +562,7 @@ void pipeline_report_gaps(Pipeline *p)
 {
         PipelineStats st;
         const ShedSlot *top = NULL;
+        char comm[80], exe[1200];
 
         if (pipeline_get_stats(p, &st) < 0)
                 return;
@@ -583,13 +578,18 @@ void pipeline_report_gaps(Pipeline *p)
         for (unsigned i = 0; i < PIPELINE_SHED_SLOTS; i++)
                 if (p->shed[i].count && (!top || p->shed[i].count > top->count))
                         top = &p->shed[i];
-        /* the names are the flooding process's own: printed as data, never as format */
+        /* the process chose both names: escaped as the journal sink escapes them, and printed as
+         * data, never as format */
+        if (top) {
+                str_escape_terminal(top->comm, strlen(top->comm), comm, sizeof(comm));
+                str_escape_terminal(top->exe, strlen(top->exe), exe, sizeof(exe));
+        }
         log_struct(LOG_WARNING, TRACEE_MESSAGE_EVENTS_LOST,
                    "detection gap: the kernel shed %llu events of %u flooding process(es) in the last seconds "
                    "(%llu in all); most from %s (pid %u, uid %u, %s): %llu",
                    (unsigned long long) (st.shed_reported - p->shed_logged), p->n_shed_procs,
-                   (unsigned long long) st.shed_reported, top ? top->comm : "?", top ? top->pid : 0,
-                   top ? top->uid : 0, top && top->exe[0] ? top->exe : "executable unknown",
+                   (unsigned long long) st.shed_reported, top ? comm : "?", top ? top->pid : 0,
+                   top ? top->uid : 0, top && top->exe[0] ? exe : "executable unknown",
                    top ? (unsigned long long) top->count : 0ULL);
         p->shed_logged = st.shed_reported;
         memset(p->shed, 0, sizeof(p->shed));
